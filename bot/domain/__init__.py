@@ -1,0 +1,1 @@
+"""Pure domain layer: standard library only, no Slack, no database, no clock."""

@@ -1,0 +1,31 @@
+"""An action the presenter commits to, and its report: no action without learning."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.domain.states import ActionStatus
+from bot.models.base import Base, SlackId, UTCDateTime
+
+
+class Action(Base):
+    __tablename__ = "action"
+    __table_args__ = (
+        Index("ix_action_status_due_on", "status", "due_on"),  # the scheduler's follow-up query
+        Index("ix_action_owner_id", "owner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    presentation_id: Mapped[int] = mapped_column(ForeignKey("presentation.id", ondelete="CASCADE"))
+    owner_id: Mapped[str] = mapped_column(SlackId())
+    text: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=ActionStatus.OPEN)
+    report: Mapped[str | None] = mapped_column(Text)  # what I did, what happened, what I learned
+    rollovers: Mapped[int] = mapped_column(Integer, default=0)
+    message_ts: Mapped[str | None] = mapped_column(SlackId())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

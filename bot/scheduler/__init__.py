@@ -1,0 +1,1 @@
+"""Scheduled work: one `tick(now)` that does whatever is due, run by APScheduler or the CLI."""

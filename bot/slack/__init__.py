@@ -1,0 +1,1 @@
+"""Slack I/O: the Bolt app, listeners, Block Kit builders and the outbound poster."""

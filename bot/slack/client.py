@@ -1,0 +1,44 @@
+"""Web API clients: slack-sdk's WebClient with retries, pointed at SLACK_API_URL."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+WEB_API_TIMEOUT_SECONDS = 10
+
+
+def make_web_client(token: str | None, base_url: str) -> WebClient:
+    """A client that honours Retry-After on 429 and retries connection and 5xx errors."""
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=WEB_API_TIMEOUT_SECONDS,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class ClientProvider(Protocol):
+    """Gives the Web API client for a workspace (one token per installation)."""
+
+    def for_team(self, team_id: str, enterprise_id: str | None = None) -> WebClient: ...
+
+
+class SingleWorkspaceClients:
+    """Single-workspace mode: every team uses the one SLACK_BOT_TOKEN client."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def for_team(self, team_id: str, enterprise_id: str | None = None) -> WebClient:
+        return self._client

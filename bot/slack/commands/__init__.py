@@ -1,0 +1,1 @@
+"""Subcommands of `/als`: one module per area, each handler takes a CommandContext."""

@@ -1,0 +1,1 @@
+"""Bolt listeners, split by surface; each module has `register(app, runtime)`."""

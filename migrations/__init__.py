@@ -1,0 +1,1 @@
+"""Alembic migrations; shipped as a package so `python -m bot migrate` finds them anywhere."""
