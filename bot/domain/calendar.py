@@ -52,7 +52,9 @@ def validate_working_days(working_days: frozenset[int]) -> frozenset[int]:
         raise ValueError("A set needs at least one working day.")
     bad = [day for day in working_days if not (isinstance(day, int) and 0 <= day <= 6)]
     if bad:
-        raise ValueError(f"Working days are weekday numbers 0 (Mon) to 6 (Sun), got {sorted(bad)!r}")
+        raise ValueError(
+            f"Working days are weekday numbers 0 (Mon) to 6 (Sun), got {sorted(bad)!r}"
+        )
     return frozenset(working_days)
 
 
@@ -70,7 +72,9 @@ def local_moment(local_date: date, wall: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(local_date, wall, tzinfo=tz).astimezone(UTC)
 
 
-def _boundaries_from(local_date: date, tz: ZoneInfo, working_days: frozenset[int]) -> Iterator[datetime]:
+def _boundaries_from(
+    local_date: date, tz: ZoneInfo, working_days: frozenset[int]
+) -> Iterator[datetime]:
     """All working-day boundaries from the start of `local_date` on, in order, as UTC instants."""
     day = local_date
     while True:

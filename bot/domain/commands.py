@@ -16,6 +16,12 @@ class Usage:
 # The order here is the order of `/als help`.
 USAGE: dict[str, Usage] = {
     "help": Usage("/als help", "Show this help."),
+    "setup": Usage("/als setup", "Create a learning set in this channel, or change its settings."),
+    "status": Usage("/als status", "The set at a glance: settings, members, who has agreed."),
+    "join": Usage("/als join", "Take an active seat in this channel's set (4-7 members)."),
+    "leave": Usage("/als leave", "Give up your seat and stay as an observer."),
+    "away": Usage("/als away until <date>", "No roles, prompts or nudges until then (2027-01-10, tomorrow, next monday)."),
+    "back": Usage("/als back", "Back from being away."),
 }
 
 

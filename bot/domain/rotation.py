@@ -1,8 +1,12 @@
 """Fair, deterministic role rotation.
 
-Everything is least-recently-served: a member who never held a role counts as the oldest, ties go
-to fewer turns, then to join order (the order of `available`). The same inputs always give the
-same roles, so a retried job cannot reshuffle a presentation.
+Everything is least-recently-served: a member who never held a role counts as the oldest; ties go
+to fewer turns, then to whoever presents soonest (presented least recently), then to join order
+(the order of `available`). The "presents soonest" tie-break matters when a set starts or members
+join: it lines the facilitator and reflector rotations up one and two places behind the presenter
+rotation, so a member is never due a role in the very presentation they give, and the counts stay
+within one of each other. Plain join order lets a 6-member set drift to a spread of two reflector
+turns. The same inputs always give the same roles, so a retried job cannot reshuffle a presentation.
 """
 
 from __future__ import annotations
@@ -69,9 +73,11 @@ def _least_recently(
     history: Sequence[PastPresentation],
     served: Callable[[PastPresentation], str | None],
 ) -> str:
-    """The candidate who served least recently (never = oldest), then fewer turns, then order."""
+    """The candidate who served least recently (never = oldest), then fewer turns, then the one
+    who presents soonest, then `candidates` order."""
     last_index: dict[str, int] = {}
     turns: dict[str, int] = {}
+    last_presented = _last_presented(history)
     for index, past in enumerate(history):
         member = served(past)
         if member is not None:
@@ -80,8 +86,18 @@ def _least_recently(
     order = {member: position for position, member in enumerate(candidates)}
     return min(
         candidates,
-        key=lambda member: (last_index.get(member, -1), turns.get(member, 0), order[member]),
+        key=lambda member: (
+            last_index.get(member, -1),
+            turns.get(member, 0),
+            last_presented.get(member, -1),
+            order[member],
+        ),
     )
+
+
+def _last_presented(history: Sequence[PastPresentation]) -> dict[str, int]:
+    """Index of each member's latest presentation in `history` (absent: never presented)."""
+    return {past.presenter: index for index, past in enumerate(history)}
 
 
 def assign_roles(
@@ -135,6 +151,6 @@ def next_presenter(
     candidates = [member for member in _unique(available) if member not in passed]
     if not candidates:
         return None
-    last_index = {past.presenter: index for index, past in enumerate(history)}
+    last_index = _last_presented(history)
     order = {member: position for position, member in enumerate(candidates)}
     return min(candidates, key=lambda member: (last_index.get(member, -1), order[member]))

@@ -8,7 +8,7 @@ from concurrent.futures import Executor
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from bot.slack.listeners import commands, errors
+from bot.slack.listeners import actions, commands, errors, events, views
 
 
 def build_app(
@@ -36,4 +36,7 @@ def build_app(
     )
     errors.register(app)
     commands.register(app, runtime)
+    views.register(app, runtime)
+    actions.register(app, runtime)
+    events.register(app, runtime)
     return app

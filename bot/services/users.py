@@ -1,0 +1,36 @@
+"""What the bot remembers about Slack users: time zone, DM channel, deleted flag."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import SlackUser
+
+PROFILE_MAX_AGE = timedelta(days=7)  # user_change events keep it fresh; this bounds drift
+
+
+def find_user(session: Session, *, team_id: str, user_id: str) -> SlackUser | None:
+    return session.scalars(
+        select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
+    ).one_or_none()
+
+
+def remember_user(
+    session: Session, *, team_id: str, user_id: str, timezone: str | None, is_deleted: bool, now: datetime
+) -> SlackUser:
+    user = find_user(session, team_id=team_id, user_id=user_id)
+    if user is None:
+        user = SlackUser(team_id=team_id, user_id=user_id)
+        session.add(user)
+    user.timezone = timezone or None
+    user.is_deleted = is_deleted
+    user.refreshed_at = now
+    session.flush()
+    return user
+
+
+def is_fresh(user: SlackUser | None, now: datetime) -> bool:
+    return user is not None and user.refreshed_at is not None and now - user.refreshed_at < PROFILE_MAX_AGE

@@ -1,0 +1,55 @@
+"""`/als status`: the set at a glance."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, PlainTextObject, SectionBlock
+
+from bot.domain.calendar import format_working_days
+from bot.domain.set_settings import MIN_ACTIVE_MEMBERS, WEEKDAY_NAMES
+from bot.domain.states import MemberState
+from bot.services.status import MemberLine, SetSummary
+from bot.slack.blocks.setup import PACE_LABELS
+from bot.slack.blocks.text import escape, mention
+
+
+def member_state_label(line: MemberLine) -> str:
+    if line.state == MemberState.AWAY and line.away_until:
+        return f"away until {line.away_until.isoformat()}"
+    return line.state.value
+
+
+def status_text(summary: SetSummary) -> str:
+    members = ", ".join(f"<@{m.user_id}> ({member_state_label(m)})" for m in summary.members)
+    return f"{summary.name}: {PACE_LABELS[summary.pace]}, time zone {summary.timezone}. Members: {members or 'none'}."
+
+
+def status_blocks(summary: SetSummary) -> list[Block]:
+    rows = []
+    for line in summary.members:
+        agreed = ":white_check_mark: agreed" if line.agreed else ":hourglass: not yet agreed"
+        rows.append(f"{mention(line.user_id)}: {member_state_label(line)} · {agreed}")
+    settings = (
+        f"*Pace:* {PACE_LABELS[summary.pace]}\n"
+        f"*Time zone:* {summary.timezone} · *Working days:* {format_working_days(summary.working_days)}\n"
+        f"*Weekly reflection:* {WEEKDAY_NAMES[summary.reflection_weekday]} {summary.reflection_hour:02d}:00 "
+        f"(each member's own time)\n"
+        f"*Presentations at once:* {summary.max_concurrent}"
+    )
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=summary.name[:150])),
+        SectionBlock(text=MarkdownTextObject(text=settings)),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"*Members* ({summary.seated} seated, {summary.available} available)\n"
+                + ("\n".join(rows) or "Nobody yet.")
+            )
+        ),
+    ]
+    notes = []
+    if summary.paused_reason:
+        notes.append(f":double_vertical_bar: Paused: {escape(summary.paused_reason)}")
+    if summary.below_minimum:
+        notes.append(f":warning: Fewer than {MIN_ACTIVE_MEMBERS} members: the set runs, but works best with 4-7.")
+    if notes:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=n) for n in notes]))
+    return blocks
