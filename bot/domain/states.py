@@ -40,7 +40,14 @@ class InvitationStatus(StrEnum):
 
 
 class PostStatus(StrEnum):
+    PENDING = "pending"  # recorded with the state change that needs it; not yet tried
     CLAIMED = "claimed"  # a scheduler took the work and is posting it
     POSTED = "posted"  # Slack answered ok and the ts is recorded
     FAILED = "failed"  # the last try failed; retried after next_attempt_at
     ABANDONED = "abandoned"  # a permanent error (channel gone); never retried
+
+
+class PostKind(StrEnum):
+    MESSAGE = "message"  # chat.postMessage into a channel (or a thread of it)
+    EPHEMERAL = "ephemeral"  # chat.postEphemeral to one user in a channel
+    DM = "dm"  # chat.postMessage into the user's DM, opened once and cached

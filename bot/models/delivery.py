@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.domain.states import PostStatus
+from bot.domain.states import PostKind, PostStatus
 from bot.models.base import Base, SlackId, UTCDateTime
 
 
@@ -22,10 +22,12 @@ class ProcessedEvent(Base):
 
 
 class OutboundPost(Base):
-    """One scheduled post, keyed by what it is for ("phase:12:3"), so it happens once.
+    """One outbound post, keyed by what it is for ("prompt:12:3"), so it happens once.
 
-    The scheduler claims the row atomically, posts, then records the ts: a repeated tick finds
-    it posted, a failed post is retried after `next_attempt_at`, two schedulers never both claim.
+    It is written in the same transaction as the state change that needs it (a transactional
+    outbox). A deliverer claims the row atomically, posts, then records the ts: a repeated tick
+    finds it posted, a failed post is retried after `next_attempt_at`, two processes never both
+    claim it, and `after_post` names the follow-up that needs the ts (e.g. a root message).
     """
 
     __tablename__ = "outbound_post"
@@ -34,8 +36,14 @@ class OutboundPost(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     work_key: Mapped[str] = mapped_column(String(200), unique=True)
     team_id: Mapped[str] = mapped_column(SlackId())
+    kind: Mapped[str] = mapped_column(String(16), default=PostKind.MESSAGE)
     channel_id: Mapped[str | None] = mapped_column(SlackId())
-    status: Mapped[str] = mapped_column(String(16), default=PostStatus.CLAIMED)
+    user_id: Mapped[str | None] = mapped_column(SlackId())  # ephemeral and DM recipient
+    thread_ts: Mapped[str | None] = mapped_column(SlackId())
+    payload: Mapped[str] = mapped_column(Text, default="{}")  # JSON: text, blocks
+    after_post: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=PostStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

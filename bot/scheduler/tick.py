@@ -54,7 +54,18 @@ def _prune(session: Session, before: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-STEPS: list[Step] = [prune_event_receipts]
+def deliver_posts(runtime: Runtime, now: datetime, summary: TickSummary) -> None:
+    """Deliver every queued post that is due (new, retry time reached, or a stale claim)."""
+    from bot.slack.poster import Poster  # the tick is the edge that may talk to Slack
+
+    report = Poster(runtime).deliver_due(now)
+    summary.add("posts delivered", report.posted)
+    summary.add("posts to retry", report.failed)
+    summary.add("posts given up", report.abandoned)
+
+
+# Order matters: state-changing steps enqueue posts; delivery runs last and sends them.
+STEPS: list[Step] = [prune_event_receipts, deliver_posts]
 
 
 def run_tick(runtime: Runtime, now: datetime) -> TickSummary:

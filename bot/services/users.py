@@ -34,3 +34,18 @@ def remember_user(
 
 def is_fresh(user: SlackUser | None, now: datetime) -> bool:
     return user is not None and user.refreshed_at is not None and now - user.refreshed_at < PROFILE_MAX_AGE
+
+
+def cached_dm_channel(session: Session, *, team_id: str, user_id: str) -> str | None:
+    user = find_user(session, team_id=team_id, user_id=user_id)
+    return user.dm_channel_id if user else None
+
+
+def remember_dm_channel(session: Session, *, team_id: str, user_id: str, channel_id: str) -> None:
+    """DM channel ids never change: open once (conversations.open is Tier 3), reuse forever."""
+    user = find_user(session, team_id=team_id, user_id=user_id)
+    if user is None:
+        user = SlackUser(team_id=team_id, user_id=user_id)
+        session.add(user)
+    user.dm_channel_id = channel_id
+    session.flush()

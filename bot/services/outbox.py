@@ -1,0 +1,158 @@
+"""The transactional outbox: posts are enqueued with the state change that needs them, then
+delivered exactly once by whoever claims them (a request thread right away, or the next tick)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.domain.states import PostKind, PostStatus
+from bot.models import OutboundPost
+
+# A claim older than this is taken to be from a crashed process and may be claimed again.
+STALE_CLAIM = timedelta(minutes=5)
+RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class ClaimedPost:
+    """A snapshot of a claimed row, safe to use outside the claiming transaction."""
+
+    id: int
+    work_key: str
+    team_id: str
+    kind: PostKind
+    channel_id: str | None
+    user_id: str | None
+    thread_ts: str | None
+    text: str
+    blocks: list[dict[str, Any]] | None
+    after_post: str | None
+    subject_id: int | None
+    attempts: int
+    was_stale: bool  # a previous claim never finished: it may have posted before crashing
+
+
+def enqueue_post(
+    session: Session,
+    *,
+    work_key: str,
+    team_id: str,
+    text: str,
+    now: datetime,
+    kind: PostKind = PostKind.MESSAGE,
+    channel_id: str | None = None,
+    user_id: str | None = None,
+    thread_ts: str | None = None,
+    blocks: list[dict[str, Any]] | None = None,
+    after_post: str | None = None,
+    subject_id: int | None = None,
+) -> bool:
+    """Record a post to make; False when one with this key exists already (idempotent)."""
+    if session.scalars(select(OutboundPost.id).where(OutboundPost.work_key == work_key)).first() is not None:
+        return False
+    post = OutboundPost(
+        work_key=work_key,
+        team_id=team_id,
+        kind=kind,
+        channel_id=channel_id,
+        user_id=user_id,
+        thread_ts=thread_ts,
+        payload=json.dumps({"text": text, "blocks": blocks}),
+        after_post=after_post,
+        subject_id=subject_id,
+        status=PostStatus.PENDING,
+        attempts=0,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(post)
+            session.flush()
+    except IntegrityError:  # a concurrent writer enqueued the same work first
+        return False
+    return True
+
+
+def _claimable(now: datetime):  # type: ignore[no-untyped-def]
+    return or_(
+        OutboundPost.status == PostStatus.PENDING,
+        and_(OutboundPost.status == PostStatus.FAILED, OutboundPost.next_attempt_at <= now),
+        and_(OutboundPost.status == PostStatus.CLAIMED, OutboundPost.claimed_at < now - STALE_CLAIM),
+    )
+
+
+def claim_next(
+    session: Session, *, now: datetime, worker: str, keys: Collection[str] | None = None
+) -> ClaimedPost | None:
+    """Atomically claim the oldest due post (SKIP LOCKED on PostgreSQL; SQLite's write lock serialises)."""
+    query = select(OutboundPost).where(_claimable(now)).order_by(OutboundPost.id).limit(1)
+    if keys is not None:
+        query = query.where(OutboundPost.work_key.in_(list(keys)))
+    post = session.scalars(query.with_for_update(skip_locked=True)).first()
+    if post is None:
+        return None
+    was_stale = post.status == PostStatus.CLAIMED
+    post.status = PostStatus.CLAIMED
+    post.claimed_by = worker
+    post.claimed_at = now
+    post.attempts += 1
+    session.flush()
+    payload = json.loads(post.payload or "{}")
+    return ClaimedPost(
+        id=post.id,
+        work_key=post.work_key,
+        team_id=post.team_id,
+        kind=PostKind(post.kind),
+        channel_id=post.channel_id,
+        user_id=post.user_id,
+        thread_ts=post.thread_ts,
+        text=payload.get("text") or "",
+        blocks=payload.get("blocks"),
+        after_post=post.after_post,
+        subject_id=post.subject_id,
+        attempts=post.attempts,
+        was_stale=was_stale,
+    )
+
+
+def record_posted(session: Session, post_id: int, *, ts: str | None, channel_id: str | None) -> None:
+    post = session.get(OutboundPost, post_id)
+    if post is None:
+        return
+    post.status = PostStatus.POSTED
+    post.posted_ts = ts
+    if channel_id:
+        post.channel_id = channel_id  # a DM's channel, resolved at delivery
+    post.last_error = None
+    session.flush()
+
+
+def record_failure(session: Session, post_id: int, *, error: str, permanent: bool, now: datetime) -> PostStatus:
+    """Retry later with back-off, or give up for good on a permanent error or too many tries."""
+    post = session.get(OutboundPost, post_id)
+    if post is None:
+        return PostStatus.ABANDONED
+    post.last_error = error[:500]
+    if permanent or post.attempts >= MAX_ATTEMPTS:
+        post.status = PostStatus.ABANDONED
+        post.next_attempt_at = None
+    else:
+        post.status = PostStatus.FAILED
+        post.next_attempt_at = now + RETRY_BACKOFF[min(post.attempts, len(RETRY_BACKOFF)) - 1]
+    session.flush()
+    return PostStatus(post.status)
+
+
+def posted_ts(session: Session, work_key: str) -> str | None:
+    return session.scalars(
+        select(OutboundPost.posted_ts).where(OutboundPost.work_key == work_key, OutboundPost.status == PostStatus.POSTED)
+    ).first()
