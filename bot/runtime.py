@@ -13,6 +13,7 @@ from bot.clock import utcnow
 from bot.config import Settings
 from bot.db import make_engine, make_session_factory
 from bot.slack.client import ClientProvider, SingleWorkspaceClients, make_web_client
+from bot.slack.installations import InstallationClients, OAuthStores, build_oauth_stores
 
 
 @dataclass(frozen=True)
@@ -22,15 +23,20 @@ class Runtime:
     session_factory: sessionmaker[Session]
     clients: ClientProvider
     now: Callable[[], datetime] = utcnow
+    oauth: OAuthStores | None = None  # set in multi-workspace (OAuth) mode only
 
 
 def build_runtime(settings: Settings, *, engine: Engine | None = None) -> Runtime:
-    """Engine, sessions and Web API clients for these settings."""
+    """Engine, sessions and Web API clients for these settings.
+
+    Single-workspace mode: every team uses SLACK_BOT_TOKEN. OAuth mode: each team's token comes
+    from its installation in our database.
+    """
     engine = engine or make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    if settings.oauth_enabled and settings.client_id:
+        stores = build_oauth_stores(engine, settings.client_id)
+        clients = InstallationClients(stores.installations, settings.slack_api_url)
+        return Runtime(settings, engine, session_factory, clients, oauth=stores)
     client = make_web_client(settings.bot_token, settings.slack_api_url)
-    return Runtime(
-        settings=settings,
-        engine=engine,
-        session_factory=make_session_factory(engine),
-        clients=SingleWorkspaceClients(client),
-    )
+    return Runtime(settings, engine, session_factory, SingleWorkspaceClients(client))

@@ -6,9 +6,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData
 
 from bot.db import MIGRATIONS_DIR
+from bot.models import Base
+from bot.slack.oauth_schema import OAUTH_METADATA
+
+# Everything the migrations create: our models, and slack-sdk's OAuth store tables.
+TARGET_METADATA: tuple[MetaData, ...] = (Base.metadata, OAUTH_METADATA)
 
 
 class SchemaOutdated(Exception):

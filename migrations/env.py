@@ -9,15 +9,23 @@ from sqlalchemy import Connection
 
 from bot.config import DEFAULT_DATABASE_URL, normalise_database_url
 from bot.db import make_engine
-from bot.models import Base
+from bot.models import UTCDateTime
+from bot.schema import TARGET_METADATA
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = list(TARGET_METADATA)  # our models + slack-sdk's OAuth store tables
 
 
 def _url() -> str:
     url = config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     return normalise_database_url(url)
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write our UTC column type as a plain DateTime, so revisions never import app code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _configure(connection: Connection | None = None, url: str | None = None) -> None:
@@ -27,6 +35,7 @@ def _configure(connection: Connection | None = None, url: str | None = None) -> 
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things: batch mode recreates tables
         compare_type=True,
+        render_item=_render_item,
     )
 
 

@@ -22,6 +22,7 @@ USAGE: dict[str, Usage] = {
     "leave": Usage("/als leave", "Give up your seat and stay as an observer."),
     "away": Usage("/als away until <date>", "No roles, prompts or nudges until then (2027-01-10, tomorrow, next monday)."),
     "back": Usage("/als back", "Back from being away."),
+    "present": Usage("/als present [text]", "Bring a problem to the set: a form, or the text right away."),
 }
 
 

@@ -16,7 +16,8 @@ class MemberState(StrEnum):
 
 
 class PresentationStatus(StrEnum):
-    QUEUED = "queued"
+    QUEUED = "queued"  # waiting for a free slot in the set
+    STARTING = "starting"  # its root message is being posted; roles and P0 follow the ts
     OPEN = "open"
     PAUSED = "paused"
     CLOSED = "closed"

@@ -32,6 +32,8 @@ class LearningSet(Base):
     is_ext_shared: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(SlackId())
     welcome_ts: Mapped[str | None] = mapped_column(SlackId())
+    # When to invite the next presenter ("you're up next"); NULL while one runs or is invited.
+    next_invite_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -66,4 +68,5 @@ class Invitation(Base):
     status: Mapped[str] = mapped_column(String(16), default=InvitationStatus.PENDING)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # silence counts as a pass
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

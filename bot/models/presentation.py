@@ -58,6 +58,9 @@ class Round(Base):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     prompt_ts: Mapped[str | None] = mapped_column(SlackId())
+    # Questioning phases nudge quiet questioners once, halfway: the scheduler's query is on this.
+    nudge_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class RoleAssignment(Base):

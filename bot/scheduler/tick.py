@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from bot.db import session_scope
 from bot.models import ProcessedEvent
 from bot.runtime import Runtime
+from bot.scheduler.reflections import send_weekly_reflections
+from bot.services.due_work import advance_due_phases, invite_presenters, send_due_nudges
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +66,27 @@ def deliver_posts(runtime: Runtime, now: datetime, summary: TickSummary) -> None
     summary.add("posts given up", report.abandoned)
 
 
+def advance_presentations(runtime: Runtime, now: datetime, summary: TickSummary) -> None:
+    summary.add("phases advanced", advance_due_phases(runtime.session_factory, now))
+
+
+def nudge_quiet_questioners(runtime: Runtime, now: datetime, summary: TickSummary) -> None:
+    summary.add("nudges", send_due_nudges(runtime.session_factory, now))
+
+
+def invite_next_presenters(runtime: Runtime, now: datetime, summary: TickSummary) -> None:
+    summary.add("presenter invitations", invite_presenters(runtime.session_factory, now))
+
+
 # Order matters: state-changing steps enqueue posts; delivery runs last and sends them.
-STEPS: list[Step] = [prune_event_receipts, deliver_posts]
+STEPS: list[Step] = [
+    prune_event_receipts,
+    advance_presentations,
+    nudge_quiet_questioners,
+    invite_next_presenters,
+    send_weekly_reflections,
+    deliver_posts,
+]
 
 
 def run_tick(runtime: Runtime, now: datetime) -> TickSummary:

@@ -35,6 +35,8 @@ class ClaimedPost:
     thread_ts: str | None
     text: str
     blocks: list[dict[str, Any]] | None
+    template: str | None  # rendered by the Slack layer at delivery (services never build Block Kit)
+    data: dict[str, Any]
     after_post: str | None
     subject_id: int | None
     attempts: int
@@ -46,8 +48,10 @@ def enqueue_post(
     *,
     work_key: str,
     team_id: str,
-    text: str,
     now: datetime,
+    text: str = "",
+    template: str | None = None,
+    data: dict[str, Any] | None = None,
     kind: PostKind = PostKind.MESSAGE,
     channel_id: str | None = None,
     user_id: str | None = None,
@@ -56,7 +60,10 @@ def enqueue_post(
     after_post: str | None = None,
     subject_id: int | None = None,
 ) -> bool:
-    """Record a post to make; False when one with this key exists already (idempotent)."""
+    """Record a post to make; False when one with this key exists already (idempotent).
+
+    Give either `text`/`blocks`, or a `template` name and its plain `data` for the Slack layer.
+    """
     if session.scalars(select(OutboundPost.id).where(OutboundPost.work_key == work_key)).first() is not None:
         return False
     post = OutboundPost(
@@ -66,7 +73,7 @@ def enqueue_post(
         channel_id=channel_id,
         user_id=user_id,
         thread_ts=thread_ts,
-        payload=json.dumps({"text": text, "blocks": blocks}),
+        payload=json.dumps({"text": text, "blocks": blocks, "template": template, "data": data or {}}),
         after_post=after_post,
         subject_id=subject_id,
         status=PostStatus.PENDING,
@@ -117,6 +124,8 @@ def claim_next(
         thread_ts=post.thread_ts,
         text=payload.get("text") or "",
         blocks=payload.get("blocks"),
+        template=payload.get("template"),
+        data=payload.get("data") or {},
         after_post=post.after_post,
         subject_id=post.subject_id,
         attempts=post.attempts,

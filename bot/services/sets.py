@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.domain.calendar import boundaries_after
 from bot.domain.set_settings import MAX_ACTIVE_MEMBERS, SetSettings, encode_working_days
 from bot.domain.states import MemberState, SetStatus
 from bot.errors import UserFacingError
@@ -89,6 +90,10 @@ def create_set(
         updated_at=now,
     )
     _apply(learning_set, settings)
+    # Give members a working day to agree to the ground rules before inviting the first presenter.
+    learning_set.next_invite_at = boundaries_after(
+        now, 2, tz=settings.timezone, working_days=settings.working_days
+    )
     ordered = [created_by] if created_by in member_ids else []
     ordered += [m for m in dict.fromkeys(member_ids) if m != created_by]
     for position, user_id in enumerate(ordered):

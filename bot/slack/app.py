@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
 
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from bot.slack.listeners import actions, commands, errors, events, views
+from bot.slack.client import make_web_client
+from bot.slack.oauth import oauth_settings
+from bot.slack.request_ids import ContextExecutor, RequestIdApp
+from bot.slack.listeners import actions, commands, errors, events, lifecycle, presentations, views
 
 
 def build_app(
@@ -19,24 +23,33 @@ def build_app(
 ) -> App:
     """Build the app. `App(token=...)` calls auth.test now, so Slack (or the fake) must answer."""
     settings = runtime.settings
-    client = runtime.clients.for_team("")
-    if not settings.oauth_enabled:
+    options: dict[str, Any] = {}
+    if runtime.oauth is not None:
+        # Multi-workspace: Bolt finds each request's token in the installation store; the app's
+        # own client has no token but carries SLACK_API_URL (used by the OAuth flow too).
+        client = make_web_client(None, settings.slack_api_url)
+        options["installation_store"] = runtime.oauth.installations
+        options["oauth_settings"] = oauth_settings(settings, runtime.oauth)
+    else:
+        client = runtime.clients.for_team("")
         # Bolt turns on OAuth when these merely exist in the environment, even empty (see README).
         for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
             os.environ.pop(name, None)
-    options: dict[str, object] = {}
-    if listener_executor is not None:
-        options["listener_executor"] = listener_executor
-    app = App(
+    # Listeners run on these threads; ContextExecutor carries the request id into them.
+    executor = ContextExecutor(listener_executor or ThreadPoolExecutor(max_workers=5, thread_name_prefix="bolt"))
+    app = RequestIdApp(
         name="als-bot",
-        client=client,  # carries the bot token, SLACK_API_URL and our retry handlers
+        client=client,  # carries the bot token (single mode), SLACK_API_URL and our retry handlers
         signing_secret=settings.signing_secret or "",
         process_before_response=process_before_response,
-        **options,  # type: ignore[arg-type]
+        listener_executor=executor,
+        **options,
     )
+    lifecycle.register(app, runtime)
     errors.register(app)
     commands.register(app, runtime)
     views.register(app, runtime)
     actions.register(app, runtime)
     events.register(app, runtime)
+    presentations.register(app, runtime)
     return app

@@ -5,12 +5,29 @@ from enum import StrEnum
 
 class CallbackId(StrEnum):
     SETUP_MODAL = "als_setup"
+    PRESENT_MODAL = "als_present"
+    REFLECTION_MODAL = "als_reflection_modal"
+    REFLECTION_SHARE_MODAL = "als_reflection_share_modal"
 
 
 class ActionId(StrEnum):
     AGREE_GROUND_RULES = "als_agree_ground_rules"
     HOME_STATUS = "als_home_status"
     HOME_HELP = "als_home_help"
+    HOME_PRESENT = "als_home_present"
+    ACK_READ = "als_ack_read"
+    CONTROL_ADVANCE = "als_control_advance"
+    CONTROL_EXTEND = "als_control_extend"
+    CONTROL_PAUSE = "als_control_pause"
+    CONTROL_RESUME = "als_control_resume"
+    CONTROL_CLOSE = "als_control_close"
+    INVITE_PRESENT = "als_invite_present"
+    INVITE_PASS = "als_invite_pass"
+    REFLECTION_WRITE = "als_reflection_write"
+    REFLECTION_SHARE = "als_reflection_share"
+    REFLECTION_SNOOZE = "als_reflection_snooze"
+    REFLECTION_STOP = "als_reflection_stop"
+    HOME_REFLECTIONS_RESUME = "als_home_reflections_resume"
 
 
 class SetupBlock(StrEnum):
@@ -23,3 +40,22 @@ class SetupBlock(StrEnum):
     REFLECTION_WEEKDAY = "reflection_weekday"
     REFLECTION_HOUR = "reflection_hour"
     MAX_CONCURRENT = "max_concurrent"
+
+
+class PresentBlock(StrEnum):
+    """Block ids (= action ids) of the presentation intake modal."""
+
+    TITLE = "title"
+    SITUATION = "situation"
+    TRIED = "tried"
+    QUESTION = "question_to_set"
+    SUCCESS = "success"
+
+
+class ReflectionBlock(StrEnum):
+    """Block ids (= action ids) of the reflection and share modals."""
+
+    HAPPENED = "reflection_happened"
+    LEARNED = "reflection_learned"
+    NEXT = "reflection_next"
+    SHARE_SET = "reflection_share_set"

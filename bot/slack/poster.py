@@ -22,6 +22,7 @@ from bot.runtime import Runtime
 from bot.services.after_post import run_after_post
 from bot.services.outbox import ClaimedPost, claim_next, record_failure, record_posted
 from bot.services.users import cached_dm_channel, remember_dm_channel
+from bot.slack.messages import render
 
 logger = logging.getLogger(__name__)
 
@@ -105,9 +106,10 @@ class Poster:
             logger.warning("post %s failed (%s), will retry: %s", post.work_key, post.team_id, code)
 
     def _send(self, client: WebClient, post: ClaimedPost) -> tuple[str | None, str | None]:
+        text, blocks = render(post.template, post.data) if post.template else (post.text, post.blocks)
         if post.kind == PostKind.EPHEMERAL:
             response = client.chat_postEphemeral(
-                channel=post.channel_id or "", user=post.user_id or "", text=post.text, blocks=post.blocks,
+                channel=post.channel_id or "", user=post.user_id or "", text=text, blocks=blocks,
                 thread_ts=post.thread_ts,
             )
             return response.get("message_ts"), post.channel_id
@@ -115,7 +117,7 @@ class Poster:
         if post.kind == PostKind.DM:
             channel = self._dm_channel(client, post)
         response = client.chat_postMessage(
-            channel=channel or "", text=post.text, blocks=post.blocks, thread_ts=post.thread_ts,
+            channel=channel or "", text=text, blocks=blocks, thread_ts=post.thread_ts,
             metadata={"event_type": "als_post", "event_payload": {"work_key": post.work_key}},
         )
         return response.get("ts"), response.get("channel") or channel

@@ -16,8 +16,7 @@ from sqlalchemy import Engine, text
 
 from bot.config import normalise_database_url
 from bot.db import make_engine
-from bot.models import Base
-from bot.schema import upgrade_to_head
+from bot.schema import TARGET_METADATA, upgrade_to_head
 
 
 def postgres_url() -> str | None:
@@ -37,7 +36,8 @@ def reset_postgres_schema(engine: Engine) -> None:
 
 
 def truncate_all(engine: Engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))
+    tables = [t for metadata in TARGET_METADATA for t in reversed(metadata.sorted_tables)]
+    names = ", ".join(f'"{t.name}"' for t in tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 

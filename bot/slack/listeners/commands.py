@@ -16,6 +16,7 @@ from bot.slack.blocks.help import help_blocks, help_text
 from bot.slack.commands.context import CommandContext
 from bot.slack.commands.help import run_help
 from bot.slack.commands.members import run_away, run_back, run_join, run_leave
+from bot.slack.commands.presentations import run_present
 from bot.slack.commands.sets import run_setup, run_status
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ ROUTES: dict[str, Handler] = {
     "leave": run_leave,
     "away": run_away,
     "back": run_back,
+    "present": run_present,
 }
 
 

@@ -1,0 +1,124 @@
+"""What the scheduler finds due, each item claimed in its own transaction.
+
+Queries use indexed columns (phase deadline, nudge time, next invitation time), so a tick with
+nothing due costs a few index look-ups however many sets there are. On PostgreSQL the rows are
+claimed with FOR UPDATE SKIP LOCKED, so two clock processes never handle the same item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import session_scope
+from bot.domain.states import PostKind, PresentationStatus, SetStatus
+from bot.models import LearningSet, Presentation, Round
+from bot.services.contributions import waiting_questioners
+from bot.services.invitations import invite_next
+from bot.services.outbox import enqueue_post
+from bot.services.rounds import advance_phase
+
+MAX_ITEMS_PER_TICK = 1000  # a bound, so one tick can never run forever
+
+
+def _drain(factory: sessionmaker[Session], step: Callable[[Session], bool]) -> int:
+    done = 0
+    for _ in range(MAX_ITEMS_PER_TICK):
+        with session_scope(factory) as session:
+            if not step(session):
+                break
+        done += 1
+    return done
+
+
+def advance_due_phases(factory: sessionmaker[Session], now: datetime) -> int:
+    """Advance every open presentation whose phase deadline has passed (one phase per claim)."""
+
+    def step(session: Session) -> bool:
+        presentation = session.scalars(
+            select(Presentation)
+            .join(LearningSet, LearningSet.id == Presentation.set_id)
+            .where(
+                Presentation.status == PresentationStatus.OPEN,
+                Presentation.phase_deadline <= now,
+                LearningSet.status == SetStatus.ACTIVE,
+            )
+            .order_by(Presentation.phase_deadline)
+            .limit(1)
+            .with_for_update(skip_locked=True, of=Presentation)
+        ).first()
+        if presentation is None:
+            return False
+        learning_set = session.get(LearningSet, presentation.set_id)
+        assert learning_set is not None
+        advance_phase(session, learning_set, presentation, now=now, on_schedule=True)
+        return True
+
+    return _drain(factory, step)
+
+
+def send_due_nudges(factory: sessionmaker[Session], now: datetime) -> int:
+    """Halfway through P1/P3, one friendly nudge to each questioner who is still quiet."""
+    nudged = 0
+
+    def step(session: Session) -> bool:
+        nonlocal nudged
+        round_ = session.scalars(
+            select(Round)
+            .where(Round.nudge_due_at <= now, Round.nudged_at.is_(None), Round.closed_at.is_(None))
+            .order_by(Round.nudge_due_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if round_ is None:
+            return False
+        round_.nudged_at = now
+        presentation = session.get(Presentation, round_.presentation_id)
+        learning_set = session.get(LearningSet, presentation.set_id) if presentation else None
+        if presentation is None or learning_set is None or presentation.status != PresentationStatus.OPEN:
+            return True
+        if learning_set.status != SetStatus.ACTIVE:
+            return True
+        for user_id in waiting_questioners(session, presentation):
+            nudged += enqueue_post(
+                session,
+                work_key=f"nudge:{presentation.id}:{round_.phase}:{user_id}",
+                team_id=learning_set.team_id,
+                kind=PostKind.EPHEMERAL,
+                channel_id=presentation.channel_id,
+                user_id=user_id,
+                thread_ts=presentation.root_ts,
+                template="nudge",
+                data={"phase": round_.phase, "title": presentation.title, "closes_at": round_.closes_at.isoformat() if round_.closes_at else None},
+                now=now,
+            )
+        return True
+
+    _drain(factory, step)
+    return nudged
+
+
+def invite_presenters(factory: sessionmaker[Session], now: datetime) -> int:
+    invited = 0
+
+    def step(session: Session) -> bool:
+        nonlocal invited
+        learning_set = session.scalars(
+            select(LearningSet)
+            .where(LearningSet.next_invite_at <= now, LearningSet.status == SetStatus.ACTIVE)
+            .order_by(LearningSet.next_invite_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if learning_set is None:
+            return False
+        invited += invite_next(session, learning_set, now=now) is not None
+        return True
+
+    _drain(factory, step)
+    return invited
+
+
