@@ -31,15 +31,21 @@ def create_app(settings: Settings | None = None) -> App:
 
 
 def create_wsgi_app(settings: Settings | None = None) -> WSGIApplication:
-    """WSGI app serving POST /slack/events and GET /healthz; refuses an unmigrated database."""
+    """WSGI app serving POST /slack/events, GET /healthz (and, in OAuth mode, GET /slack/install and
+    /slack/oauth_redirect); refuses an unmigrated database. Never starts the scheduler."""
     from bot.config import load_settings
     from bot.runtime import build_runtime
     from bot.schema import ensure_up_to_date
     from bot.slack.app import build_app
     from bot.wsgi import build_wsgi_app
 
-    settings = settings or load_settings()
+    if settings is None:  # called by a server (gunicorn): this is the process's entry point
+        from bot.logs import configure_logging
+
+        settings = load_settings()
+        configure_logging(settings.log_format, settings.log_level)
     settings.require_http()
     runtime = build_runtime(settings)
     ensure_up_to_date(runtime.engine)
+    # No scheduler here: web workers only answer Slack; the Procfile's `clock` process ticks.
     return build_wsgi_app(build_app(runtime), runtime.engine)

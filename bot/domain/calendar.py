@@ -174,3 +174,8 @@ def format_working_days(working_days: frozenset[int]) -> str:
         else:
             parts.extend(DAY_ABBREVIATIONS[day] for day in run)
     return ", ".join(parts)
+
+
+def local_time(moment: datetime, tz: str) -> str:
+    """A deadline as a reader in `tz` sees it, e.g. "Thu 25 Mar 09:00 (Europe/London)"."""
+    return f"{moment.astimezone(zone(tz)):%a %d %b %H:%M} ({tz})"

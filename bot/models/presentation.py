@@ -77,13 +77,14 @@ class RoleAssignment(Base):
 
 
 class Acknowledgement(Base):
-    """A member has read the presentation (👀 on the root, or the "I've read" button)."""
+    """A member has read and has nothing (more) to add in a phase (👀 on the root, or the button)."""
 
     __tablename__ = "acknowledgement"
-    __table_args__ = (UniqueConstraint("presentation_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("presentation_id", "user_id", "phase"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     presentation_id: Mapped[int] = mapped_column(ForeignKey("presentation.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(SlackId())
+    phase: Mapped[int] = mapped_column(Integer, default=0)
     via: Mapped[str] = mapped_column(String(16))  # reaction | button
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

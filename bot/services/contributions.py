@@ -129,19 +129,30 @@ def delete_reply(session: Session, *, channel_id: str, ts: str, now: datetime) -
 
 
 def acknowledge(session: Session, presentation: Presentation, user_id: str, *, via: str, now: datetime) -> bool:
-    """Record that a member has read the presentation; False if not a member or already done."""
+    """Record that a member has read and has nothing (more) to add in the current phase; False if
+    not a member, not running, or already done."""
     learning_set = session.get(LearningSet, presentation.set_id)
     membership = find_membership(session, learning_set, user_id) if learning_set else None
     if learning_set is None or membership is None or membership.state in (MemberState.LEFT, MemberState.OBSERVER):
         return False
+    if presentation.status != PresentationStatus.OPEN or presentation.phase is None:
+        return False
     exists = session.scalars(
-        select(Acknowledgement.id).where(Acknowledgement.presentation_id == presentation.id, Acknowledgement.user_id == user_id)
+        select(Acknowledgement.id).where(
+            Acknowledgement.presentation_id == presentation.id,
+            Acknowledgement.user_id == user_id,
+            Acknowledgement.phase == presentation.phase,
+        )
     ).first()
     if exists is not None:
         return False
     try:
         with session.begin_nested():
-            session.add(Acknowledgement(presentation_id=presentation.id, user_id=user_id, via=via, created_at=now))
+            session.add(
+                Acknowledgement(
+                    presentation_id=presentation.id, user_id=user_id, phase=presentation.phase, via=via, created_at=now
+                )
+            )
             session.flush()
     except IntegrityError:
         return False
@@ -160,7 +171,13 @@ def engaged_users(session: Session, presentation: Presentation, phase: Phase) ->
             )
         )
     )
-    acked = set(session.scalars(select(Acknowledgement.user_id).where(Acknowledgement.presentation_id == presentation.id)))
+    acked = set(
+        session.scalars(
+            select(Acknowledgement.user_id).where(
+                Acknowledgement.presentation_id == presentation.id, Acknowledgement.phase == int(phase)
+            )
+        )
+    )
     return posted | acked
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from bot.domain.states import MemberState
+from bot.domain.asks import what_it_asks
+from bot.domain.calendar import local_time
+from bot.domain.states import MemberState, PresentationStatus
+from bot.services.presentation_status import presentation_lines
+from bot.services.reflections import ReflectionHome, reflection_home
 from bot.services.sets import sets_of_user
 
 
@@ -18,18 +22,21 @@ class HomeSet:
     state: MemberState
     agreed: bool
     paused: bool
+    current: list[str] = field(default_factory=list)  # per running presentation: my role and what it asks now
 
 
 @dataclass(frozen=True)
 class HomeView:
     user_id: str
     sets: list[HomeSet]
+    reflections: ReflectionHome | None = None  # my last reflections and prompt preference
 
 
 def home_for(session: Session, *, team_id: str, user_id: str) -> HomeView:
     rows = sets_of_user(session, team_id=team_id, user_id=user_id)
     return HomeView(
         user_id=user_id,
+        reflections=reflection_home(session, team_id=team_id, user_id=user_id) if rows else None,
         sets=[
             HomeSet(
                 set_id=s.id,
@@ -38,7 +45,30 @@ def home_for(session: Session, *, team_id: str, user_id: str) -> HomeView:
                 state=MemberState(m.state),
                 agreed=m.agreed_at is not None,
                 paused=s.status == "paused",
+                current=current_asks(session, s.id, user_id, timezone=_timezone(session, team_id, user_id, s.timezone)),
             )
             for s, m in rows
         ],
     )
+
+
+def _timezone(session: Session, team_id: str, user_id: str, fallback: str) -> str:
+    from bot.services.users import find_user
+
+    user = find_user(session, team_id=team_id, user_id=user_id)
+    return (user.timezone if user and user.timezone else None) or fallback
+
+
+def current_asks(session: Session, set_id: int, user_id: str, *, timezone: str) -> list[str]:
+    """One line per running presentation: the member's role, the phase, and what it asks now."""
+    lines = []
+    for line in presentation_lines(session, set_id):
+        if line.phase is None or line.status != PresentationStatus.OPEN:
+            continue
+        mine = {role for role, users in line.roles.items() if user_id in users}
+        role_names = ", ".join(sorted(r.value for r in mine)) or "listener"
+        deadline = f" (until {local_time(line.deadline, timezone)})" if line.deadline else ""
+        lines.append(
+            f"\u201c{line.title}\u201d: you're {role_names}; {line.phase.title}{deadline}. {what_it_asks(line.phase, mine)}"
+        )
+    return lines

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from bot.domain.enums import Pace
 from bot.domain.set_settings import MIN_ACTIVE_MEMBERS, decode_working_days
 from bot.domain.states import MemberState
 from bot.models import LearningSet, Membership
+from bot.services.presentation_status import PresentationLine, presentation_lines
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class SetSummary:
     max_concurrent: int
     paused_reason: str | None
     members: list[MemberLine]
+    presentations: list[PresentationLine] = field(default_factory=list)
 
     @property
     def seated(self) -> int:
@@ -74,4 +76,5 @@ def summarise_set(session: Session, learning_set: LearningSet) -> SetSummary:
         max_concurrent=learning_set.max_concurrent,
         paused_reason=learning_set.paused_reason if learning_set.status == "paused" else None,
         members=members,
+        presentations=presentation_lines(session, learning_set.id),
     )

@@ -13,6 +13,7 @@ from bot.slack.client import make_web_client
 from bot.slack.oauth import oauth_settings
 from bot.slack.request_ids import ContextExecutor, RequestIdApp
 from bot.slack.listeners import actions, commands, errors, events, lifecycle, presentations, views
+from bot.slack.listeners import reflections
 
 
 def build_app(
@@ -52,4 +53,5 @@ def build_app(
     actions.register(app, runtime)
     events.register(app, runtime)
     presentations.register(app, runtime)
+    reflections.register(app, runtime)
     return app

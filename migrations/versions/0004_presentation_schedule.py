@@ -18,6 +18,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Acknowledging is per phase: "nothing to ask" in P1 says nothing about P3.
+    with op.batch_alter_table("acknowledgement", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("phase", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.drop_constraint("uq_acknowledgement_presentation_id_user_id", type_="unique")
+        batch_op.create_unique_constraint(
+            "uq_acknowledgement_presentation_id_user_id_phase", ["presentation_id", "user_id", "phase"]
+        )
+
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_invitation_expires_at'), ['expires_at'], unique=False)
@@ -45,3 +53,8 @@ def downgrade() -> None:
     with op.batch_alter_table('invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitation_expires_at'))
         batch_op.drop_column('expires_at')
+
+    with op.batch_alter_table("acknowledgement", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_acknowledgement_presentation_id_user_id_phase", type_="unique")
+        batch_op.create_unique_constraint("uq_acknowledgement_presentation_id_user_id", ["presentation_id", "user_id"])
+        batch_op.drop_column("phase")

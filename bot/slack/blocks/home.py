@@ -17,6 +17,7 @@ from slack_sdk.models.views import View
 
 from bot.domain.states import MemberState
 from bot.services.home import HomeSet, HomeView
+from bot.slack.blocks.reflection import reflection_home_blocks
 from bot.slack.blocks.text import escape
 from bot.slack.ids import ActionId
 
@@ -46,6 +47,7 @@ def _set_section(home_set: HomeSet) -> list[Block]:
         asks.append(":double_vertical_bar: The set is paused.")
     if not home_set.agreed and home_set.state != MemberState.OBSERVER:
         asks.append(":point_right: Read and agree to the ground rules pinned in the channel.")
+    asks += [f":point_right: {escape(line)}" for line in home_set.current]
     if not asks:
         asks.append("Nothing asks for you right now.")
     text = f"*{escape(home_set.name)}* in <#{home_set.channel_id}> · {_STATE_TEXT.get(home_set.state, home_set.state)}\n" + "\n".join(asks)
@@ -68,6 +70,7 @@ def home_view(home: HomeView) -> View:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Your sets*")))
         for home_set in home.sets[:20]:  # a Home tab holds at most 100 blocks
             blocks += [*_set_section(home_set), DividerBlock()]
+    blocks += reflection_home_blocks(home.reflections)
     blocks += [
         ActionsBlock(elements=[ButtonElement(text="How it works", action_id=ActionId.HOME_HELP, value="help")]),
         ContextBlock(elements=[MarkdownTextObject(text="Commands: `/als help` in any channel.")]),

@@ -161,6 +161,12 @@ def phase_prompt(data: dict[str, Any]) -> tuple[str, list[Block]]:
     lines.append(PHASE_ASKS[phase])
     text = "\n".join(lines)
     blocks: list[Block] = [_section(text)]
+    if phase in (Phase.P1, Phase.P2, Phase.P3):
+        blocks.append(
+            ActionsBlock(
+                elements=[ButtonElement(text="Nothing to add this round", action_id=ActionId.ACK_READ, value=str(data["presentation_id"]))]
+            )
+        )
     if data.get("facilitator"):
         blocks.append(controls(int(data["presentation_id"])))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text="Controls are for the facilitator.")]))

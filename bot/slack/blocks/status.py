@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, PlainTextObject, SectionBlock
 
-from bot.domain.calendar import format_working_days
+from bot.domain.calendar import format_working_days, local_time
+from bot.domain.enums import Role
 from bot.domain.set_settings import MIN_ACTIVE_MEMBERS, WEEKDAY_NAMES
-from bot.domain.states import MemberState
+from bot.domain.states import MemberState, PresentationStatus
+from bot.services.presentation_status import PresentationLine
 from bot.services.status import MemberLine, SetSummary
 from bot.slack.blocks.setup import PACE_LABELS
 from bot.slack.blocks.text import escape, mention
@@ -20,10 +22,38 @@ def member_state_label(line: MemberLine) -> str:
 
 def status_text(summary: SetSummary) -> str:
     members = ", ".join(f"<@{m.user_id}> ({member_state_label(m)})" for m in summary.members)
-    return f"{summary.name}: {PACE_LABELS[summary.pace]}, time zone {summary.timezone}. Members: {members or 'none'}."
+    running = "; ".join(
+        f"{p.title} ({p.phase.title if p.phase is not None else p.status.value})" for p in summary.presentations
+    )
+    return (
+        f"{summary.name}: {PACE_LABELS[summary.pace]}, time zone {summary.timezone}. Members: {members or 'none'}."
+        + (f" Presentations: {running}." if running else "")
+    )
 
 
-def status_blocks(summary: SetSummary) -> list[Block]:
+def presentation_section(line: PresentationLine, viewer_tz: str) -> SectionBlock:
+    title = f"*{escape(line.title)}* by {mention(line.presenter_id)}"
+    if line.status == PresentationStatus.QUEUED:
+        return SectionBlock(text=MarkdownTextObject(text=f"{title}\n:hourglass: queued: starts when a slot frees up"))
+    if line.phase is None:
+        return SectionBlock(text=MarkdownTextObject(text=f"{title}\nstarting"))
+    state = " (paused)" if line.status == PresentationStatus.PAUSED else ""
+    deadline = f" until {local_time(line.deadline, viewer_tz)}" if line.deadline else ""
+    roles = [f"facilitator {mention(u)}" for u in line.roles.get(Role.FACILITATOR, [])]
+    roles += [f"reflector {mention(u)}" for u in line.roles.get(Role.REFLECTOR, [])]
+    who = " ".join(
+        f"{mention(u)} {':white_check_mark:' if u in line.engaged else ':hourglass:'}"
+        for u in line.roles.get(Role.QUESTIONER, [])
+    )
+    text = (
+        f"{title}\n*{line.phase.title}*{state}{deadline}\n"
+        + (f"Roles: {', '.join(roles)}\n" if roles else "")
+        + (f"Posted or acknowledged: {who}" if who else "")
+    )
+    return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+def status_blocks(summary: SetSummary, viewer_tz: str | None = None) -> list[Block]:
     rows = []
     for line in summary.members:
         agreed = ":white_check_mark: agreed" if line.agreed else ":hourglass: not yet agreed"
@@ -45,6 +75,9 @@ def status_blocks(summary: SetSummary) -> list[Block]:
             )
         ),
     ]
+    if summary.presentations:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="*Presentations*")))
+        blocks += [presentation_section(p, viewer_tz or summary.timezone) for p in summary.presentations[:10]]
     notes = []
     if summary.paused_reason:
         notes.append(f":double_vertical_bar: Paused: {escape(summary.paused_reason)}")

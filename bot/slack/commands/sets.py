@@ -18,6 +18,7 @@ from bot.models import LearningSet
 from bot.services.members import find_membership
 from bot.services.sets import confidentiality_warnings, find_set, require_set
 from bot.services.status import summarise_set
+from bot.services.users import find_user
 from bot.slack.blocks.setup import SetupMetadata, setup_modal
 from bot.slack.blocks.status import status_blocks, status_text
 from bot.slack.commands.context import CommandContext
@@ -98,6 +99,9 @@ def run_setup(ctx: CommandContext) -> None:
 
 
 def run_status(ctx: CommandContext) -> None:
+    """Answered in the ack from the database alone (the viewer's time zone from the cache)."""
     with session_scope(ctx.runtime.session_factory) as session:
         summary = summarise_set(session, require_set(session, team_id=ctx.team_id, channel_id=ctx.channel_id))
-    ctx.ack(text=status_text(summary), blocks=status_blocks(summary))
+        viewer = find_user(session, team_id=ctx.team_id, user_id=ctx.user_id)
+        viewer_tz = viewer.timezone if viewer and viewer.timezone else None
+    ctx.ack(text=status_text(summary), blocks=status_blocks(summary, viewer_tz))

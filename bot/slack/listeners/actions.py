@@ -12,6 +12,7 @@ from slack_sdk.models.views import View
 from bot.db import session_scope
 from bot.errors import UserFacingError
 from bot.runtime import Runtime
+from bot.slack.listeners.guard import guarded
 from bot.services.members import agree_to_ground_rules, find_membership
 from bot.services.sets import get_set
 from bot.services.status import summarise_set
@@ -30,6 +31,7 @@ def _set_id(action: dict[str, Any]) -> int:
 
 def register(app: App, runtime: Runtime) -> None:
     @app.action(ActionId.AGREE_GROUND_RULES)
+    @guarded
     def handle_action_agree(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         user_id = body["user"]["id"]
@@ -45,7 +47,11 @@ def register(app: App, runtime: Runtime) -> None:
         )
 
     @app.action(ActionId.HOME_STATUS)
-    def handle_action_home_status(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+
+    @guarded
+    def handle_action_home_status(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+    ) -> None:
         ack()
         user_id = body["user"]["id"]
         with session_scope(runtime.session_factory) as session:
@@ -56,6 +62,8 @@ def register(app: App, runtime: Runtime) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=View(type="modal", title="Set status", close="Close", blocks=blocks))
 
     @app.action(ActionId.HOME_HELP)
+
+    @guarded
     def handle_action_home_help(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         blocks = [SectionBlock(text=MarkdownTextObject(text=ABOUT)), *help_blocks()]

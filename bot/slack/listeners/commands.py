@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.domain.commands import CommandError, parse_command
 from bot.errors import UserFacingError
 from bot.runtime import Runtime
+from bot.slack.listeners.guard import guarded
 from bot.slack.blocks.help import help_blocks, help_text
 from bot.slack.commands.context import CommandContext
 from bot.slack.commands.help import run_help
@@ -37,6 +38,7 @@ ROUTES: dict[str, Handler] = {
 
 def register(app: App, runtime: Runtime) -> None:
     @app.command("/als")
+    @guarded
     def handle_command_als(
         ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
     ) -> None:

@@ -48,7 +48,8 @@ def _forget_workspace(runtime: Runtime, context: BoltContext, *, reason: str) ->
         paused = pause_workspace_sets(
             session, team_id=_team(context), enterprise_id=context.enterprise_id, reason=reason, now=runtime.now()
         )
+    forgotten = "tokens forgotten, " if runtime.oauth is not None else ""
     logger.warning(
-        "workspace %s (enterprise %s): %s; tokens forgotten, %d set(s) paused",
-        context.team_id, context.enterprise_id, reason, len(paused),
+        "workspace %s (enterprise %s): %s; %s%d set(s) paused",
+        context.team_id, context.enterprise_id, reason, forgotten, len(paused),
     )

@@ -17,6 +17,7 @@ from bot.domain.intake import validate_intake
 from bot.errors import UserFacingError
 from bot.models import Invitation, LearningSet, Presentation
 from bot.runtime import Runtime
+from bot.slack.listeners.guard import guarded
 from bot.services.contributions import acknowledge, delete_reply, edit_reply, find_presentation_by_root, record_reply
 from bot.services.events import first_delivery
 from bot.services.invitations import pass_invitation
@@ -59,6 +60,7 @@ def _is_channel_message(event: dict[str, Any]) -> bool:
 
 def register(app: App, runtime: Runtime) -> None:
     @app.view(CallbackId.PRESENT_MODAL)
+    @guarded
     def handle_view_present(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         values = view.get("state", {}).get("values", {})
 
@@ -136,6 +138,8 @@ def register(app: App, runtime: Runtime) -> None:
         deliver_soon(runtime)
 
     @app.action(ActionId.ACK_READ)
+
+    @guarded
     def handle_action_ack_read(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         with session_scope(runtime.session_factory) as session:
@@ -151,7 +155,11 @@ def register(app: App, runtime: Runtime) -> None:
         operation, verb = CONTROLS[action_id]
 
         @app.action(action_id)
-        def handle_action_control(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+
+        @guarded
+        def handle_action_control(
+            ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
+        ) -> None:
             ack()
             user_id = body["user"]["id"]
             with session_scope(runtime.session_factory) as session:
@@ -166,6 +174,8 @@ def register(app: App, runtime: Runtime) -> None:
         control(action_id)
 
     @app.action(ActionId.INVITE_PASS)
+
+    @guarded
     def handle_action_invite_pass(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         with session_scope(runtime.session_factory) as session:
@@ -174,7 +184,9 @@ def register(app: App, runtime: Runtime) -> None:
         deliver_soon(runtime)
 
     @app.action(ActionId.INVITE_PRESENT)
-    def handle_action_invite_present(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+
+    @guarded
+    def handle_action_invite_present(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         with session_scope(runtime.session_factory) as session:
             invitation = session.get(Invitation, _id_from(action))

@@ -38,6 +38,7 @@ from bot.services.reflections import (
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.reflection import (
     NOT_A_MEMBER,
+    PROMPTS,
     compose_answers,
     reflection_modal,
     saved_blocks,
@@ -48,6 +49,7 @@ from bot.slack.blocks.reflection import (
     week_label,
 )
 from bot.slack.ids import ActionId, CallbackId, ReflectionBlock
+from bot.slack.listeners.guard import guarded
 from bot.slack.poster import Poster
 
 logger = logging.getLogger(__name__)
@@ -126,7 +128,10 @@ def register(app: App, runtime: Runtime) -> None:
             )  # fmt: skip
 
     @app.action(ActionId.REFLECTION_WRITE)
-    def handle_action_reflection_write(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    @guarded
+    def handle_action_reflection_write(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+    ) -> None:
         ack()
         week, user_id = _week(action), body["user"]["id"]
         with session_scope(runtime.session_factory) as session:
@@ -135,6 +140,7 @@ def register(app: App, runtime: Runtime) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=reflection_modal(week, existing))
 
     @app.action(ActionId.REFLECTION_SNOOZE)
+    @guarded
     def handle_action_reflection_snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         user_id, team_id = body["user"]["id"], context.team_id or ""
@@ -148,6 +154,7 @@ def register(app: App, runtime: Runtime) -> None:
         )  # fmt: skip
 
     @app.action(ActionId.REFLECTION_STOP)
+    @guarded
     def handle_action_reflection_stop(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         with session_scope(runtime.session_factory) as session:
@@ -159,6 +166,7 @@ def register(app: App, runtime: Runtime) -> None:
         )  # fmt: skip
 
     @app.action(ActionId.HOME_REFLECTIONS_RESUME)
+    @guarded
     def handle_action_home_reflections_resume(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
         user_id, team_id = body["user"]["id"], context.team_id or ""
@@ -168,7 +176,10 @@ def register(app: App, runtime: Runtime) -> None:
         client.views_publish(user_id=user_id, view=home_view(home))
 
     @app.action(ActionId.REFLECTION_SHARE)
-    def handle_action_reflection_share(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    @guarded
+    def handle_action_reflection_share(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+    ) -> None:
         ack()
         user_id, team_id = body["user"]["id"], context.team_id or ""
         with session_scope(runtime.session_factory) as session:
@@ -182,9 +193,10 @@ def register(app: App, runtime: Runtime) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view(CallbackId.REFLECTION_MODAL)
+    @guarded
     def handle_view_reflection(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         values = view.get("state", {}).get("values", {})
-        answers = {b: ((values.get(b) or {}).get(b) or {}).get("value") or "" for b in ReflectionBlock}
+        answers = {b: ((values.get(b) or {}).get(b) or {}).get("value") or "" for b, _ in PROMPTS}
         text = compose_answers(answers)
         if not text:
             ack(response_action="errors", errors={ReflectionBlock.HAPPENED: "Write at least one answer, or press Cancel."})
@@ -207,6 +219,7 @@ def register(app: App, runtime: Runtime) -> None:
         _deliver(runtime, key)
 
     @app.view(CallbackId.REFLECTION_SHARE_MODAL)
+    @guarded
     def handle_view_reflection_share(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         user_id, team_id, now = body["user"]["id"], context.team_id or "", runtime.now()
         field = (view.get("state", {}).get("values", {}).get(ReflectionBlock.SHARE_SET) or {}).get(ReflectionBlock.SHARE_SET) or {}

@@ -13,6 +13,7 @@ from bot.domain.set_settings import SetSettings, validate_settings
 from bot.domain.states import MemberState
 from bot.errors import UserFacingError
 from bot.runtime import Runtime
+from bot.slack.listeners.guard import guarded
 from bot.services.members import find_membership
 from bot.services.sets import (
     ChannelFacts,
@@ -60,6 +61,7 @@ def read_setup_values(values: dict[str, dict[str, dict[str, Any]]]) -> dict[str,
 
 def register(app: App, runtime: Runtime) -> None:
     @app.view(CallbackId.SETUP_MODAL)
+    @guarded
     def handle_view_setup(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         settings, errors = validate_settings(**read_setup_values(view.get("state", {}).get("values", {})))
         user_id = body["user"]["id"]
