@@ -22,7 +22,7 @@ from bot.runtime import Runtime
 from bot.services.after_post import run_after_post
 from bot.services.outbox import ClaimedPost, claim_next, record_failure, record_posted
 from bot.services.users import cached_dm_channel, remember_dm_channel
-from bot.slack.messages import render
+from bot.slack.messages import render, with_permalinks
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,8 @@ class Poster:
             logger.warning("post %s failed (%s), will retry: %s", post.work_key, post.team_id, code)
 
     def _send(self, client: WebClient, post: ClaimedPost) -> tuple[str | None, str | None]:
-        text, blocks = render(post.template, post.data) if post.template else (post.text, post.blocks)
+        data = with_permalinks(client, post.data) if post.template else post.data
+        text, blocks = render(post.template, data) if post.template else (post.text, post.blocks)
         if post.kind == PostKind.EPHEMERAL:
             response = client.chat_postEphemeral(
                 channel=post.channel_id or "", user=post.user_id or "", text=text, blocks=blocks,

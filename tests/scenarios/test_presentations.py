@@ -166,7 +166,10 @@ def test_facilitator_controls_and_refusals(bot: BotDriver, frozen: time_machine.
     press(ActionId.CONTROL_CLOSE, "U1")  # the set's creator may also drive the process
     with session_scope(bot.runtime.session_factory) as session:
         assert session.scalars(select(Presentation.status)).one() == "closed"
-    assert "Closed:" in posts(bot.fake, thread_ts=root)[-1]["text"]
+    summary = posts(bot.fake, thread_ts=root)[-1]
+    assert "Closed:" in summary["text"]
+    assert "|The problem>" in summary["blocks"] and "|Clarifying questions>" in summary["blocks"]  # permalinks
+    assert "Participants" in summary["blocks"]
 
 
 def test_a_second_presentation_is_queued_and_starts_when_the_first_closes(bot: BotDriver, frozen: time_machine.Coordinates) -> None:
@@ -235,3 +238,47 @@ def test_status_and_home_show_roles_and_what_they_ask(bot: BotDriver, frozen: ti
     bot.event({"type": "app_home_opened", "user": questioner, "channel": "D0Q", "tab": "home"})
     home = json.dumps(bot.fake.home_view(questioner))
     assert "you're questioner" in home and "Ask up to 2 open, clarifying questions" in home
+
+
+def test_passing_an_invitation_moves_it_on(bot: BotDriver, frozen: time_machine.Coordinates) -> None:
+    make_set(bot, MONDAY - timedelta(days=3))
+    frozen.shift(timedelta(days=1))
+    tick(bot.runtime, datetime.now(UTC))  # idle set, ground-rules day over: invite the first presenter
+    invitation = next(m for m in bot.fake.messages(CHANNEL) if "you're up next" in str(m.get("text")))
+    assert invitation["text"].startswith("<@U1>")
+    invite_id = next(e["value"] for b in invitation["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] == ActionId.INVITE_PASS)
+    assert bot.click(ActionId.INVITE_PASS, user="U2", value=invite_id, channel_id=CHANNEL, message_ts=invitation["ts"]).status == 200
+    assert "for someone else" in bot.responses_for("U2")[-1]["text"]
+    bot.click(ActionId.INVITE_PASS, user="U1", value=invite_id, channel_id=CHANNEL, message_ts=invitation["ts"])
+    invitations = [m["text"] for m in bot.fake.messages(CHANNEL) if "you're up next" in str(m.get("text"))]
+    assert [text[:5] for text in invitations] == ["<@U1>", "<@U2>"]
+
+
+def test_roles_rotate_fairly_over_twelve_presentations(bot: BotDriver, frozen: time_machine.Coordinates) -> None:
+    from collections import Counter
+
+    from bot.models import LearningSet
+    from bot.services.presentations import begin_presentation, submit_presentation
+    from bot.services.rounds import close_presentation
+    from bot.domain.intake import Intake
+
+    set_id = make_set(bot, MONDAY - timedelta(days=3))
+    presenters = []
+    for n in range(12):
+        now = MONDAY + timedelta(days=n)
+        with session_scope(bot.runtime.session_factory) as session:
+            learning_set = session.get(LearningSet, set_id)
+            from bot.domain.rotation import next_presenter
+            from bot.services.presentations import available_member_ids, history
+
+            presenter = next_presenter(available_member_ids(session, learning_set), history(session, learning_set))
+            result = submit_presentation(session, learning_set, presenter_id=presenter, intake=Intake(f"P{n}", "s"), now=now)
+            begin_presentation(session, result.presentation_id, f"{1800000000 + n}.000100", now)
+            close_presentation(session, learning_set, session.get(Presentation, result.presentation_id), now=now)
+            presenters.append(presenter)
+    assert sorted(presenters[:6]) == MEMBERS and sorted(presenters[6:]) == MEMBERS  # nobody twice before all once
+    with session_scope(bot.runtime.session_factory) as session:
+        rows = session.execute(select(RoleAssignment.role, RoleAssignment.user_id)).all()
+    for role in ("facilitator", "reflector"):
+        counts = Counter(user for r, user in rows if r == role)
+        assert sum(counts.values()) == 12 and max(counts.values()) - min(counts.get(u, 0) for u in MEMBERS) <= 1

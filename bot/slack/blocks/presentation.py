@@ -185,9 +185,11 @@ def summary_message(data: dict[str, Any]) -> tuple[str, list[Block]]:
             count_lines.append(f"• {phase.title}: {parts}")
     actions = summary.get("actions") or []
     action_lines = [f"• {mention(a['owner'])}: {escape(a['text'])}, due {a['due_on']} ({a['status']})" for a in actions]
+    links = " · ".join(f"<{link['url']}|{escape(link['label'])}>" for link in summary.get("links") or [] if "url" in link)
     text = (
         f"*Closed: {escape(summary.get('title', ''))}*\n"
-        f"*Participants:* {_mentions(summary.get('participants') or [])}\n"
+        + (f"{links}\n" if links else "")
+        + f"*Participants:* {_mentions(summary.get('participants') or [])}\n"
         + ("*Contributions*\n" + "\n".join(count_lines) + "\n" if count_lines else "")
         + ("*Actions*\n" + "\n".join(action_lines) if action_lines else "*Actions:* none recorded yet.")
     )
