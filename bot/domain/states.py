@@ -30,7 +30,8 @@ class ActionStatus(StrEnum):
     PARTLY = "partly"
     NOT_DONE = "not_done"
     CHANGED = "changed"
-    LAPSED = "lapsed"
+    LAPSED = "lapsed"  # not reported after one rollover
+    DROPPED = "dropped"  # the owner withdrew it
 
 
 class InvitationStatus(StrEnum):

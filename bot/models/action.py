@@ -26,6 +26,9 @@ class Action(Base):
     status: Mapped[str] = mapped_column(String(16), default=ActionStatus.OPEN)
     report: Mapped[str | None] = mapped_column(Text)  # what I did, what happened, what I learned
     rollovers: Mapped[int] = mapped_column(Integer, default=0)
+    # Follow-up: 0 = remind 3 working days before, 1 = remind on the day, 2 = roll over or lapse.
+    reminder_stage: Mapped[int] = mapped_column(Integer, default=0)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     message_ts: Mapped[str | None] = mapped_column(SlackId())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -19,7 +19,7 @@ from bot.db import session_scope
 from bot.models import ProcessedEvent
 from bot.runtime import Runtime
 from bot.scheduler.reflections import send_weekly_reflections
-from bot.services.due_work import advance_due_phases, invite_presenters, send_due_nudges
+from bot.services.due_work import advance_due_phases, follow_up_actions, invite_presenters, send_due_nudges
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,10 @@ def nudge_quiet_questioners(runtime: Runtime, now: datetime, summary: TickSummar
     summary.add("nudges", send_due_nudges(runtime.session_factory, now))
 
 
+def follow_up_on_actions(runtime: Runtime, now: datetime, summary: TickSummary) -> None:
+    summary.add("action follow-ups", follow_up_actions(runtime.session_factory, now))
+
+
 def invite_next_presenters(runtime: Runtime, now: datetime, summary: TickSummary) -> None:
     summary.add("presenter invitations", invite_presenters(runtime.session_factory, now))
 
@@ -84,6 +88,7 @@ STEPS: list[Step] = [
     advance_presentations,
     nudge_quiet_questioners,
     invite_next_presenters,
+    follow_up_on_actions,
     send_weekly_reflections,
     deliver_posts,
 ]

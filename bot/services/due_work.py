@@ -122,3 +122,24 @@ def invite_presenters(factory: sessionmaker[Session], now: datetime) -> int:
     return invited
 
 
+
+
+def follow_up_actions(factory: sessionmaker[Session], now: datetime) -> int:
+    """Action reminders (3 working days before, on the day), then roll over once or lapse."""
+    from bot.models import Action
+    from bot.services.actions import follow_up
+
+    def step(session: Session) -> bool:
+        action = session.scalars(
+            select(Action)
+            .where(Action.next_reminder_at <= now)
+            .order_by(Action.next_reminder_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if action is None:
+            return False
+        follow_up(session, action, now=now)
+        return True
+
+    return _drain(factory, step)

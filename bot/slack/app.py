@@ -13,7 +13,7 @@ from bot.slack.client import make_web_client
 from bot.slack.oauth import oauth_settings
 from bot.slack.request_ids import ContextExecutor, RequestIdApp
 from bot.slack.listeners import actions, commands, errors, events, lifecycle, presentations, views
-from bot.slack.listeners import reflections
+from bot.slack.listeners import action_followup, reflections
 
 
 def build_app(
@@ -54,4 +54,5 @@ def build_app(
     events.register(app, runtime)
     presentations.register(app, runtime)
     reflections.register(app, runtime)
+    action_followup.register(app, runtime)
     return app

@@ -6,6 +6,8 @@ from enum import StrEnum
 class CallbackId(StrEnum):
     SETUP_MODAL = "als_setup"
     PRESENT_MODAL = "als_present"
+    ACTION_MODAL = "als_action"
+    REPORT_MODAL = "als_action_report"
     REFLECTION_MODAL = "als_reflection_modal"
     REFLECTION_SHARE_MODAL = "als_reflection_share_modal"
 
@@ -23,6 +25,14 @@ class ActionId(StrEnum):
     CONTROL_CLOSE = "als_control_close"
     INVITE_PRESENT = "als_invite_present"
     INVITE_PASS = "als_invite_pass"
+    ACTION_ADD = "als_action_add"
+    ACTION_EDIT = "als_action_edit"
+    ACTION_DROP = "als_action_drop"
+    ACTION_DONE = "als_action_done"
+    ACTION_PARTLY = "als_action_partly"
+    ACTION_NOT_DONE = "als_action_not_done"
+    ACTION_CHANGED = "als_action_changed"
+    FORGET_CONFIRM = "als_forget_confirm"
     REFLECTION_WRITE = "als_reflection_write"
     REFLECTION_SHARE = "als_reflection_share"
     REFLECTION_SNOOZE = "als_reflection_snooze"
@@ -59,3 +69,11 @@ class ReflectionBlock(StrEnum):
     LEARNED = "reflection_learned"
     NEXT = "reflection_next"
     SHARE_SET = "reflection_share_set"
+
+
+class ActionBlock(StrEnum):
+    """Block ids (= action ids) of the action and report modals."""
+
+    TEXT = "action_text"
+    DUE = "action_due"
+    REPORT = "action_report"

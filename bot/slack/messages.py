@@ -54,4 +54,5 @@ def with_permalinks(client: Any, data: dict[str, Any]) -> dict[str, Any]:
 
 def _load_builders() -> None:
     # Imported for their @renderer registrations; late, so builders may import this module.
+    import bot.slack.blocks.actions  # noqa: F401
     import bot.slack.blocks.presentation  # noqa: F401

@@ -161,6 +161,12 @@ def phase_prompt(data: dict[str, Any]) -> tuple[str, list[Block]]:
     lines.append(PHASE_ASKS[phase])
     text = "\n".join(lines)
     blocks: list[Block] = [_section(text)]
+    if phase == Phase.P4:
+        blocks.append(
+            ActionsBlock(
+                elements=[ButtonElement(text="Add an action", action_id=ActionId.ACTION_ADD, value=str(data["presentation_id"]), style="primary")]
+            )
+        )
     if phase in (Phase.P1, Phase.P2, Phase.P3):
         blocks.append(
             ActionsBlock(
