@@ -23,6 +23,8 @@ USAGE: dict[str, Usage] = {
     "away": Usage("/als away until <date>", "No roles, prompts or nudges until then (2027-01-10, tomorrow, next monday)."),
     "back": Usage("/als back", "Back from being away."),
     "present": Usage("/als present [text]", "Bring a problem to the set: a form, or the text right away."),
+    "export": Usage("/als export", "The set's history as a Markdown file, sent to you by DM (never reflections)."),
+    "forget": Usage("/als forget me", "Erase your reflections and anonymise your contributions (asks first)."),
 }
 
 

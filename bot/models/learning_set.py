@@ -13,7 +13,11 @@ from bot.models.base import Base, SlackId, UTCDateTime
 
 class LearningSet(Base):
     __tablename__ = "learning_set"
-    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id"),
+        # The weekly reflection step's first, cheap question: is any set's reflection hour near?
+        Index("ix_learning_set_status_reflection", "status", "reflection_weekday", "reflection_hour"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(SlackId())

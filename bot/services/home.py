@@ -10,6 +10,7 @@ from bot.domain.asks import what_it_asks
 from bot.domain.calendar import local_time
 from bot.domain.states import MemberState, PresentationStatus
 from bot.services.presentation_status import presentation_lines
+from bot.services.actions import open_actions_of
 from bot.services.reflections import ReflectionHome, reflection_home
 from bot.services.sets import sets_of_user
 
@@ -30,6 +31,7 @@ class HomeView:
     user_id: str
     sets: list[HomeSet]
     reflections: ReflectionHome | None = None  # my last reflections and prompt preference
+    open_actions: list[dict[str, object]] = field(default_factory=list)  # mine, with due dates
 
 
 def home_for(session: Session, *, team_id: str, user_id: str) -> HomeView:
@@ -37,6 +39,7 @@ def home_for(session: Session, *, team_id: str, user_id: str) -> HomeView:
     return HomeView(
         user_id=user_id,
         reflections=reflection_home(session, team_id=team_id, user_id=user_id) if rows else None,
+        open_actions=open_actions_of(session, team_id=team_id, user_id=user_id) if rows else [],
         sets=[
             HomeSet(
                 set_id=s.id,

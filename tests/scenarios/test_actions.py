@@ -163,3 +163,13 @@ def test_owner_can_edit_and_drop_others_cannot(bot: BotDriver) -> None:
         bot.click(ActionId.ACTION_DROP, user="U1", value=str(action_id), channel_id=CHANNEL, message_ts=root)
         with session_scope(bot.runtime.session_factory) as session:
             assert session.get(Action, action_id).status == "dropped"
+
+
+def test_app_home_lists_my_open_actions_with_status_buttons(bot: BotDriver) -> None:
+    with time_machine.travel(MONDAY, tick=False) as traveller:
+        pid, _ = start_at_p4(bot, traveller)
+        add(bot, pid, "U1", "Book the retro room", date(2027, 1, 20))
+        bot.event({"type": "app_home_opened", "user": "U1", "channel": "D0U1", "tab": "home"})
+    home = json.dumps(bot.fake.home_view("U1"))
+    assert "Your open actions" in home and "Book the retro room" in home and "due 2027-01-20" in home
+    assert ActionId.ACTION_DONE in home and ActionId.ACTION_CHANGED in home

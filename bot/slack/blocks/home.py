@@ -19,6 +19,7 @@ from bot.domain.states import MemberState
 from bot.services.home import HomeSet, HomeView
 from bot.slack.blocks.reflection import reflection_home_blocks
 from bot.slack.blocks.text import escape
+from bot.slack.blocks.actions import open_actions_blocks
 from bot.slack.ids import ActionId
 
 ABOUT = (
@@ -70,6 +71,7 @@ def home_view(home: HomeView) -> View:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Your sets*")))
         for home_set in home.sets[:20]:  # a Home tab holds at most 100 blocks
             blocks += [*_set_section(home_set), DividerBlock()]
+    blocks += open_actions_blocks(home.open_actions)
     blocks += reflection_home_blocks(home.reflections)
     blocks += [
         ActionsBlock(elements=[ButtonElement(text="How it works", action_id=ActionId.HOME_HELP, value="help")]),

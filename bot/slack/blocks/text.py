@@ -18,4 +18,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def mention(user_id: str) -> str:
+    """A user mention; someone who asked to be forgotten shows as "former member"."""
+    if user_id.startswith("former-"):
+        return "former member"
     return f"<@{user_id}>"

@@ -14,6 +14,7 @@ from bot.errors import UserFacingError
 from bot.runtime import Runtime
 from bot.slack.listeners.guard import guarded
 from bot.services.members import agree_to_ground_rules, find_membership
+from bot.services.privacy import forget_member
 from bot.services.sets import get_set
 from bot.services.status import summarise_set
 from bot.slack.blocks.help import help_blocks
@@ -60,6 +61,18 @@ def register(app: App, runtime: Runtime) -> None:
                 raise UserFacingError("You can only see the status of sets you belong to.")
             blocks = status_blocks(summarise_set(session, learning_set))
         client.views_open(trigger_id=body["trigger_id"], view=View(type="modal", title="Set status", close="Close", blocks=blocks))
+
+    @app.action(ActionId.FORGET_CONFIRM)
+    @guarded
+    def handle_action_forget_confirm(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        ack()
+        with session_scope(runtime.session_factory) as session:
+            done = forget_member(session, team_id=context.team_id or "", user_id=body["user"]["id"])
+        respond(
+            text=f"Done: {done.reflections} reflection(s) erased; {done.contributions} contribution(s) and "
+            f"{done.actions} action(s) now say \"former member\".",
+            response_type="ephemeral", replace_original=True,
+        )
 
     @app.action(ActionId.HOME_HELP)
 

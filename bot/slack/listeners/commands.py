@@ -18,6 +18,7 @@ from bot.slack.commands.context import CommandContext
 from bot.slack.commands.help import run_help
 from bot.slack.commands.members import run_away, run_back, run_join, run_leave
 from bot.slack.commands.presentations import run_present
+from bot.slack.commands.privacy import run_export, run_forget
 from bot.slack.commands.sets import run_setup, run_status
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ ROUTES: dict[str, Handler] = {
     "away": run_away,
     "back": run_back,
     "present": run_present,
+    "export": run_export,
+    "forget": run_forget,
 }
 
 

@@ -14,8 +14,11 @@ from bot.runtime import Runtime
 from bot.services.events import first_delivery
 from bot.services.home import home_for
 from bot.services.members import join_set, mark_left_channel
-from bot.services.sets import find_set, pause_set
+from bot.services.set_health import pause_for_lost_channel
+from bot.services.sets import find_set
+from bot.services.users import remember_user
 from bot.slack.blocks.home import home_view
+from bot.slack.delivery import deliver_soon
 from bot.slack.directory import SlackDirectory
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,11 @@ def register(app: App, runtime: Runtime) -> None:
             if learning_set is None:
                 return
             outcome = join_set(session, learning_set, user_id, now=runtime.now()).outcome
+            # Cache their time zone now: weekly reflections go out at their local hour.
+            remember_user(
+                session, team_id=learning_set.team_id, user_id=user_id, timezone=facts.timezone,
+                is_deleted=False, now=runtime.now(),
+            )
         if outcome == "full":
             text = (
                 f"Welcome! This channel's learning set is full ({MAX_ACTIVE_MEMBERS} active members), so you're an "
@@ -65,9 +73,12 @@ def register(app: App, runtime: Runtime) -> None:
         """The bot was removed from a channel: pause its set rather than fail on every post."""
         channel_id = event.get("channel")
         with session_scope(runtime.session_factory) as session:
-            learning_set = find_set(session, team_id=context.team_id or "", channel_id=channel_id or "")
-            if learning_set is not None and pause_set(learning_set, "the bot was removed from the channel", now=runtime.now()):
-                logger.warning("set %s paused: bot removed from %s", learning_set.id, channel_id)
+            paused = pause_for_lost_channel(
+                session, team_id=context.team_id or "", channel_id=channel_id or "", reason="I was removed from the channel", now=runtime.now()
+            )
+        if paused is not None:
+            logger.warning("set %s paused: bot removed from %s", paused, channel_id)
+            deliver_soon(runtime)
 
     @app.event("app_home_opened")
     def handle_event_app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
