@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.calendar import boundaries_after
-from bot.domain.set_settings import MAX_ACTIVE_MEMBERS, SetSettings, encode_working_days
+from bot.domain.enums import Pace
+from bot.domain.set_settings import MAX_ACTIVE_MEMBERS, SetSettings, decode_working_days, encode_working_days
 from bot.domain.states import MemberState, SetStatus
 from bot.errors import UserFacingError
 from bot.models import LearningSet, Membership
@@ -51,6 +52,19 @@ def confidentiality_warnings(channel: ChannelFacts) -> list[str]:
     if channel.is_ext_shared:
         warnings.append("This channel is shared with another organisation.")
     return warnings
+
+
+def settings_of(learning_set: LearningSet) -> SetSettings:
+    """The set's settings as the domain sees them."""
+    return SetSettings(
+        name=learning_set.name,
+        pace=Pace(learning_set.pace),
+        timezone=learning_set.timezone,
+        working_days=decode_working_days(learning_set.working_days),
+        reflection_weekday=learning_set.reflection_weekday,
+        reflection_hour=learning_set.reflection_hour,
+        max_concurrent=learning_set.max_concurrent,
+    )
 
 
 def _apply(learning_set: LearningSet, settings: SetSettings) -> None:

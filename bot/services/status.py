@@ -8,11 +8,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.enums import Pace
-from bot.domain.set_settings import MIN_ACTIVE_MEMBERS, decode_working_days
+from bot.domain.set_settings import MIN_ACTIVE_MEMBERS, SetSettings
 from bot.domain.states import MemberState
 from bot.models import LearningSet, Membership
 from bot.services.presentation_status import PresentationLine, presentation_lines
+from bot.services.sets import settings_of
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,8 @@ class MemberLine:
 @dataclass(frozen=True)
 class SetSummary:
     set_id: int
-    name: str
     channel_id: str
-    pace: Pace
-    timezone: str
-    working_days: frozenset[int]
-    reflection_weekday: int
-    reflection_hour: int
-    max_concurrent: int
+    settings: SetSettings
     paused_reason: str | None
     members: list[MemberLine]
     presentations: list[PresentationLine] = field(default_factory=list)
@@ -66,14 +60,8 @@ def summarise_set(session: Session, learning_set: LearningSet) -> SetSummary:
     )
     return SetSummary(
         set_id=learning_set.id,
-        name=learning_set.name,
         channel_id=learning_set.channel_id,
-        pace=Pace(learning_set.pace),
-        timezone=learning_set.timezone,
-        working_days=decode_working_days(learning_set.working_days),
-        reflection_weekday=learning_set.reflection_weekday,
-        reflection_hour=learning_set.reflection_hour,
-        max_concurrent=learning_set.max_concurrent,
+        settings=settings_of(learning_set),
         paused_reason=learning_set.paused_reason if learning_set.status == "paused" else None,
         members=members,
         presentations=presentation_lines(session, learning_set.id),

@@ -26,7 +26,7 @@ def status_text(summary: SetSummary) -> str:
         f"{p.title} ({p.phase.title if p.phase is not None else p.status.value})" for p in summary.presentations
     )
     return (
-        f"{summary.name}: {PACE_LABELS[summary.pace]}, time zone {summary.timezone}. Members: {members or 'none'}."
+        f"{summary.settings.name}: {PACE_LABELS[summary.settings.pace]}, time zone {summary.settings.timezone}. Members: {members or 'none'}."
         + (f" Presentations: {running}." if running else "")
     )
 
@@ -59,14 +59,14 @@ def status_blocks(summary: SetSummary, viewer_tz: str | None = None) -> list[Blo
         agreed = ":white_check_mark: agreed" if line.agreed else ":hourglass: not yet agreed"
         rows.append(f"{mention(line.user_id)}: {member_state_label(line)} · {agreed}")
     settings = (
-        f"*Pace:* {PACE_LABELS[summary.pace]}\n"
-        f"*Time zone:* {summary.timezone} · *Working days:* {format_working_days(summary.working_days)}\n"
-        f"*Weekly reflection:* {WEEKDAY_NAMES[summary.reflection_weekday]} {summary.reflection_hour:02d}:00 "
+        f"*Pace:* {PACE_LABELS[summary.settings.pace]}\n"
+        f"*Time zone:* {summary.settings.timezone} · *Working days:* {format_working_days(summary.settings.working_days)}\n"
+        f"*Weekly reflection:* {WEEKDAY_NAMES[summary.settings.reflection_weekday]} {summary.settings.reflection_hour:02d}:00 "
         f"(each member's own time)\n"
-        f"*Presentations at once:* {summary.max_concurrent}"
+        f"*Presentations at once:* {summary.settings.max_concurrent}"
     )
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=summary.name[:150])),
+        HeaderBlock(text=PlainTextObject(text=summary.settings.name[:150])),
         SectionBlock(text=MarkdownTextObject(text=settings)),
         SectionBlock(
             text=MarkdownTextObject(
@@ -77,7 +77,7 @@ def status_blocks(summary: SetSummary, viewer_tz: str | None = None) -> list[Blo
     ]
     if summary.presentations:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="*Presentations*")))
-        blocks += [presentation_section(p, viewer_tz or summary.timezone) for p in summary.presentations[:10]]
+        blocks += [presentation_section(p, viewer_tz or summary.settings.timezone) for p in summary.presentations[:10]]
     notes = []
     if summary.paused_reason:
         notes.append(f":double_vertical_bar: Paused: {escape(summary.paused_reason)}")

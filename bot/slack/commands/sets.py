@@ -9,14 +9,12 @@ from bot.domain.set_settings import (
     DEFAULT_REFLECTION_WEEKDAY,
     DEFAULT_WORKING_DAYS,
     SetSettings,
-    decode_working_days,
     is_time_zone,
 )
 from bot.domain.states import MemberState
 from bot.errors import UserFacingError
-from bot.models import LearningSet
 from bot.services.members import find_membership
-from bot.services.sets import confidentiality_warnings, find_set, require_set
+from bot.services.sets import confidentiality_warnings, find_set, require_set, settings_of
 from bot.services.status import summarise_set
 from bot.services.users import find_user
 from bot.slack.blocks.setup import SetupMetadata, setup_modal
@@ -37,18 +35,6 @@ def invite_me_text(bot_user_id: str | None) -> str:
         if not bot_user_id
         else f"I'm not in this channel yet, so I can't run a set here. Invite me with `/invite` {me}, "
         "then run `/als setup` again."
-    )
-
-
-def _settings_of(learning_set: LearningSet) -> SetSettings:
-    return SetSettings(
-        name=learning_set.name,
-        pace=Pace(learning_set.pace),
-        timezone=learning_set.timezone,
-        working_days=decode_working_days(learning_set.working_days),
-        reflection_weekday=learning_set.reflection_weekday,
-        reflection_hour=learning_set.reflection_hour,
-        max_concurrent=learning_set.max_concurrent,
     )
 
 
@@ -88,7 +74,7 @@ def run_setup(ctx: CommandContext) -> None:
             membership = find_membership(session, existing, ctx.user_id)
             if membership is None or membership.state == MemberState.LEFT:
                 raise UserFacingError("Only the set's members can change its settings.")
-            initial = _settings_of(existing)
+            initial = settings_of(existing)
             set_id: int | None = existing.id
         else:
             user = directory.user(ctx.user_id)

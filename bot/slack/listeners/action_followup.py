@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.domain.states import ActionStatus
@@ -26,6 +27,13 @@ def _number(value: object) -> int:
     if not text.isdigit():
         raise UserFacingError("That button is out of date.")
     return int(text)
+
+
+def _own_action(session: Session, value: object, user_id: str) -> Action:
+    item = session.get(Action, _number(value))
+    if item is None or item.owner_id != user_id:
+        raise UserFacingError("Only the action's owner can change or report it.")
+    return item
 
 
 def _in_team(learning_set: LearningSet | None, context: BoltContext) -> LearningSet:
@@ -52,9 +60,7 @@ def register(app: App, runtime: Runtime) -> None:
     def handle_action_edit(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         with session_scope(runtime.session_factory) as session:
-            item = session.get(Action, _number(action.get("value")))
-            if item is None or item.owner_id != body["user"]["id"]:
-                raise UserFacingError("Only the action's owner can change it.")
+            item = _own_action(session, action.get("value"), body["user"]["id"])
             view = action_modal(presentation_id=item.presentation_id, due_on=item.due_on, action_id=item.id, text=item.text)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -105,9 +111,7 @@ def register(app: App, runtime: Runtime) -> None:
         def handle_action_status(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
             ack()
             with session_scope(runtime.session_factory) as session:
-                item = session.get(Action, _number(action.get("value")))
-                if item is None or item.owner_id != body["user"]["id"]:
-                    raise UserFacingError("Only the action's owner can report on it.")
+                item = _own_action(session, action.get("value"), body["user"]["id"])
                 if item.status not in (ActionStatus.OPEN,):
                     raise UserFacingError("This action has already been reported or closed.")
                 view = report_modal(action_id=item.id, status=status, text=item.text)
