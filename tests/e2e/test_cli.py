@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,7 +87,7 @@ def _wait_until_serving(url: str, process: subprocess.Popen[str], deadline_s: fl
         try:
             urllib.request.urlopen(url, timeout=1).close()
             return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out (URLError is an OSError): not serving yet
             time.sleep(0.1)  # readiness polling, not a timing assertion
     raise AssertionError("server did not start")
 
