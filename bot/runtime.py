@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.db import make_engine, make_session_factory
 from bot.slack.client import ClientProvider, SingleWorkspaceClients, make_web_client
 from bot.slack.installations import InstallationClients, OAuthStores, build_oauth_stores
+from bot.slack.pacing import Pacer
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Runtime:
     clients: ClientProvider
     now: Callable[[], datetime] = utcnow
     oauth: OAuthStores | None = None  # set in multi-workspace (OAuth) mode only
+    pacer: Pacer = field(default_factory=Pacer)  # outbound Web API pacing for this process (the poster)
 
 
 def build_runtime(settings: Settings, *, engine: Engine | None = None) -> Runtime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 from bot.db import database_answers
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -25,7 +28,14 @@ def build_wsgi_app(app: App, engine: Engine) -> WSGIApplication:
     def wsgi_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             return _health(engine, start_response)
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            # Bolt parses the body before it checks the signature, and some JSON it cannot read
+            # (`null`, a non-string `user`) raises there: a bad request, not a server error.
+            logger.warning("unreadable request body on %s", environ.get("PATH_INFO"))
+            start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", "11")])
+            return [b"Bad Request"]
 
     return wsgi_app
 

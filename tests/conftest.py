@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
+from bot.slack.pacing import unpaced
 from bot.slack.app import build_app
 from tests.support.bot_driver import BotDriver, DrainableExecutor
 from tests.support.fake_slack import FakeSlack
@@ -31,7 +33,8 @@ def make_settings(fake: FakeSlack, engine: Engine, **overrides: object) -> Setti
 
 @pytest.fixture
 def runtime(fake_slack: FakeSlack, engine: Engine) -> Runtime:
-    return build_runtime(make_settings(fake_slack, engine), engine=engine)
+    # Unpaced: scenarios post many messages into one channel at once; pacing has its own unit tests.
+    return replace(build_runtime(make_settings(fake_slack, engine), engine=engine), pacer=unpaced())
 
 
 @pytest.fixture

@@ -195,6 +195,9 @@ def waiting_questioners(session: Session, presentation: Presentation) -> list[st
 
 def maybe_advance_early(session: Session, learning_set: LearningSet, presentation: Presentation, *, now: datetime) -> Phase | None:
     """A questioning phase ends early once every available questioner has posted or acknowledged."""
+    # Two last replies at once would both advance (and collide on the next round): one at a time.
+    # FOR NO KEY UPDATE: it does not wait on the KEY SHARE locks that inserting replies takes.
+    session.refresh(presentation, with_for_update={"key_share": True})
     if presentation.status != PresentationStatus.OPEN or presentation.phase is None:
         return None
     if Phase(presentation.phase) not in EARLY_ADVANCE_PHASES:

@@ -76,6 +76,7 @@ def send_due_nudges(factory: sessionmaker[Session], now: datetime) -> int:
         if round_ is None:
             return False
         round_.nudged_at = now
+        round_.nudge_due_at = None  # keep ix_round_nudge_due_at to pending nudges (else every tick walks all history)
         presentation = session.get(Presentation, round_.presentation_id)
         learning_set = session.get(LearningSet, presentation.set_id) if presentation else None
         if presentation is None or learning_set is None or presentation.status != PresentationStatus.OPEN:

@@ -101,10 +101,17 @@ def claim_next(
     session: Session, *, now: datetime, worker: str, keys: Collection[str] | None = None
 ) -> ClaimedPost | None:
     """Atomically claim the oldest due post (SKIP LOCKED on PostgreSQL; SQLite's write lock serialises)."""
-    query = select(OutboundPost).where(_claimable(now)).order_by(OutboundPost.id).limit(1)
-    if keys is not None:
-        query = query.where(OutboundPost.work_key.in_(list(keys)))
-    post = session.scalars(query.with_for_update(skip_locked=True)).first()
+    # One indexed probe per kind (status equality on ix_outbound_post_status_next_attempt_at):
+    # a single OR query made SQLite scan the whole, ever-growing table of posted rows.
+    post = None
+    for condition in _claimable(now).clauses:
+        # (next_attempt_at, id) is the index's own order (pending rows: NULL, then by id): no sort, no scan.
+        query = select(OutboundPost).where(condition).order_by(OutboundPost.next_attempt_at, OutboundPost.id).limit(1)
+        if keys is not None:
+            query = query.where(OutboundPost.work_key.in_(list(keys)))
+        post = session.scalars(query.with_for_update(skip_locked=True)).first()
+        if post is not None:
+            break
     if post is None:
         return None
     was_stale = post.status == PostStatus.CLAIMED
@@ -142,6 +149,18 @@ def record_posted(session: Session, post_id: int, *, ts: str | None, channel_id:
     if channel_id:
         post.channel_id = channel_id  # a DM's channel, resolved at delivery
     post.last_error = None
+    session.flush()
+
+
+def release_claim(session: Session, post_id: int) -> None:
+    """Give a claimed post back untried (the sender chose not to send it now); not an attempt."""
+    post = session.get(OutboundPost, post_id)
+    if post is None or post.status != PostStatus.CLAIMED:
+        return
+    post.status = PostStatus.PENDING
+    post.attempts = max(0, post.attempts - 1)
+    post.claimed_by = None
+    post.claimed_at = None
     session.flush()
 
 

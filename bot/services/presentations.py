@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.enums import Pace, Phase, Role
@@ -100,8 +101,13 @@ def submit_presentation(
         extensions_used=0,
         created_at=now,
     )
-    session.add(presentation)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(presentation)
+            session.flush()
+    except IntegrityError:  # the same request_key committed by a concurrent double submit
+        existing = session.scalars(select(Presentation).where(Presentation.request_key == request_key)).one()
+        return SubmitResult(existing.id, None, duplicate=True)
     _accept_invitation(session, learning_set, presenter_id, now)
     learning_set.next_invite_at = None  # someone is presenting: no invitation needed
     if running_count(session, learning_set) < learning_set.max_concurrent:

@@ -112,6 +112,7 @@ def advance_phase(
     round_ = current_round(session, presentation)
     if round_ is not None:
         round_.closed_at = opened_at
+        round_.nudge_due_at = None  # a closed round nudges no one: out of the scheduler's index
     following = current.next
     assert following is not None
     if following == Phase.P6:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.models import SlackUser
@@ -18,13 +19,26 @@ def find_user(session: Session, *, team_id: str, user_id: str) -> SlackUser | No
     ).one_or_none()
 
 
+def _find_or_add(session: Session, *, team_id: str, user_id: str) -> SlackUser:
+    user = find_user(session, team_id=team_id, user_id=user_id)
+    if user is not None:
+        return user
+    try:
+        with session.begin_nested():
+            user = SlackUser(team_id=team_id, user_id=user_id)
+            session.add(user)
+            session.flush()
+        return user
+    except IntegrityError:  # a concurrent request (another worker) added this user first
+        return session.scalars(
+            select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
+        ).one()
+
+
 def remember_user(
     session: Session, *, team_id: str, user_id: str, timezone: str | None, is_deleted: bool, now: datetime
 ) -> SlackUser:
-    user = find_user(session, team_id=team_id, user_id=user_id)
-    if user is None:
-        user = SlackUser(team_id=team_id, user_id=user_id)
-        session.add(user)
+    user = _find_or_add(session, team_id=team_id, user_id=user_id)
     user.timezone = timezone or None
     user.is_deleted = is_deleted
     user.refreshed_at = now
@@ -43,9 +57,6 @@ def cached_dm_channel(session: Session, *, team_id: str, user_id: str) -> str | 
 
 def remember_dm_channel(session: Session, *, team_id: str, user_id: str, channel_id: str) -> None:
     """DM channel ids never change: open once (conversations.open is Tier 3), reuse forever."""
-    user = find_user(session, team_id=team_id, user_id=user_id)
-    if user is None:
-        user = SlackUser(team_id=team_id, user_id=user_id)
-        session.add(user)
+    user = _find_or_add(session, team_id=team_id, user_id=user_id)
     user.dm_channel_id = channel_id
     session.flush()

@@ -10,6 +10,7 @@ from slack_bolt import App
 
 from bot.runtime import Runtime
 from bot.slack.client import make_web_client
+from bot.slack.event_shapes import drop_malformed_events
 from bot.slack.oauth import oauth_settings
 from bot.slack.request_ids import ContextExecutor, RequestIdApp
 from bot.slack.listeners import actions, commands, errors, events, lifecycle, presentations, views
@@ -46,6 +47,7 @@ def build_app(
         listener_executor=executor,
         **options,
     )
+    app.middleware(drop_malformed_events)  # listeners may rely on the documented event shapes
     lifecycle.register(app, runtime)
     errors.register(app)
     commands.register(app, runtime)

@@ -7,11 +7,12 @@ from bot.services.presentations import SubmitResult
 from bot.slack.poster import Poster
 
 SOON_LIMIT = 20  # a request thread delivers a few posts; the tick takes the rest
+SOON_MAX_PACING_WAIT = 1.0  # seconds: a request thread never queues longer behind the rate limits
 
 
 def deliver_soon(runtime: Runtime) -> None:
     """Deliver due posts now (whoever claims first sends; the tick picks up anything left)."""
-    Poster(runtime).deliver_due(runtime.now(), limit=SOON_LIMIT)
+    Poster(runtime, max_pacing_wait=SOON_MAX_PACING_WAIT).deliver_due(runtime.now(), limit=SOON_LIMIT)
 
 
 def submitted_text(result: SubmitResult) -> str:

@@ -16,7 +16,6 @@ class ActionId(StrEnum):
     AGREE_GROUND_RULES = "als_agree_ground_rules"
     HOME_STATUS = "als_home_status"
     HOME_HELP = "als_home_help"
-    HOME_PRESENT = "als_home_present"
     ACK_READ = "als_ack_read"
     CONTROL_ADVANCE = "als_control_advance"
     CONTROL_EXTEND = "als_control_extend"

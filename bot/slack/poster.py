@@ -20,7 +20,8 @@ from bot.db import session_scope
 from bot.domain.states import PostKind, PostStatus
 from bot.runtime import Runtime
 from bot.services.after_post import run_after_post
-from bot.services.outbox import ClaimedPost, claim_next, record_failure, record_posted
+from bot.services.outbox import ClaimedPost, claim_next, record_failure, record_posted, release_claim
+from bot.services.set_health import LOST_CHANNEL_ERRORS, REASONS, pause_for_lost_channel
 from bot.services.users import cached_dm_channel, remember_dm_channel
 from bot.slack.messages import render, with_permalinks
 
@@ -54,6 +55,12 @@ PERMANENT_ERRORS = frozenset(
 )
 
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+MARKER_TYPE = "als_post"  # metadata event_type on every chat.postMessage, with the work key
+MARKER_PAGES = 5  # of 200 messages: how far back a retry looks for its earlier attempt
+
+
+class PacedOut(Exception):
+    """The pacer would hold this call longer than the poster may wait (a request thread)."""
 
 
 @dataclass
@@ -64,8 +71,11 @@ class DeliveryReport:
 
 
 class Poster:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, *, max_pacing_wait: float | None = None) -> None:
         self._runtime = runtime
+        # Request threads pass a bound: a post the limits hold back longer is left to the tick,
+        # so listener threads (which every ack needs) never queue behind the pacer.
+        self._max_pacing_wait = max_pacing_wait
 
     def deliver_due(self, now: datetime, *, keys: Collection[str] | None = None, limit: int = 1000) -> DeliveryReport:
         """Deliver up to `limit` due posts (only those with `keys`, when given)."""
@@ -75,25 +85,33 @@ class Poster:
                 post = claim_next(session, now=now, worker=WORKER_ID, keys=keys)
             if post is None:
                 break
-            self._deliver(post, now, report)
+            if not self._deliver(post, now, report):
+                break  # paced out: the tick delivers the rest
         return report
 
-    def _deliver(self, post: ClaimedPost, now: datetime, report: DeliveryReport) -> None:
+    def _deliver(self, post: ClaimedPost, now: datetime, report: DeliveryReport) -> bool:
         client = self._runtime.clients.for_team(post.team_id)
         try:
-            ts, channel_id = self._send(client, post)
+            ts, channel_id = self._posted_before(client, post) or self._send(client, post)
+        except PacedOut:
+            with session_scope(self._runtime.session_factory) as session:
+                release_claim(session, post.id)
+            return False
         except SlackApiError as error:
             code = str(error.response.get("error") or f"http_{error.response.status_code}")
             self._failed(post, code, permanent=code in PERMANENT_ERRORS, now=now, report=report)
-            return
+            return True
         except (SlackClientError, OSError) as error:  # connection trouble left after the sdk's own retries
+            # chat.postMessage is not re-sent on a lost connection (client.NoBlindRepostHandler): it
+            # may have been posted, so this is "maybe posted" and the next attempt looks first.
             self._failed(post, type(error).__name__, permanent=False, now=now, report=report)
-            return
+            return True
         with session_scope(self._runtime.session_factory) as session:
             record_posted(session, post.id, ts=ts, channel_id=channel_id)
             if post.after_post and post.subject_id is not None and ts:
                 run_after_post(session, post.after_post, post.subject_id, ts, now)
         report.posted += 1
+        return True
 
     def _failed(self, post: ClaimedPost, code: str, *, permanent: bool, now: datetime, report: DeliveryReport) -> None:
         with session_scope(self._runtime.session_factory) as session:
@@ -101,14 +119,51 @@ class Poster:
         if status == PostStatus.ABANDONED:
             report.abandoned += 1
             logger.error("gave up post %s (%s) after %s tries: %s", post.work_key, post.team_id, post.attempts, code)
+            if code in LOST_CHANNEL_ERRORS and post.kind != PostKind.DM and post.channel_id:
+                with session_scope(self._runtime.session_factory) as session:
+                    paused = pause_for_lost_channel(
+                        session, team_id=post.team_id, channel_id=post.channel_id, reason=REASONS[code], now=now
+                    )
+                if paused is not None:
+                    logger.warning("set %s paused: %s in %s", paused, code, post.channel_id)
         else:
             report.failed += 1
             logger.warning("post %s failed (%s), will retry: %s", post.work_key, post.team_id, code)
+
+    def _posted_before(self, client: WebClient, post: ClaimedPost) -> tuple[str, str] | None:
+        """On a retry or a stale claim, the earlier attempt may have reached Slack (a crash before
+        the ts was recorded, or a lost answer): find its metadata marker rather than post twice.
+
+        Ephemeral messages leave no history to search, so they are at-least-once.
+        """
+        if not (post.was_stale or post.attempts > 1) or post.kind == PostKind.EPHEMERAL:
+            return None
+        channel = self._dm_channel(client, post) if post.kind == PostKind.DM else post.channel_id
+        if not channel:
+            return None
+        cursor = None
+        for _ in range(MARKER_PAGES):
+            if post.thread_ts:
+                page = client.conversations_replies(
+                    channel=channel, ts=post.thread_ts, include_all_metadata=True, limit=200, cursor=cursor
+                )
+            else:
+                page = client.conversations_history(channel=channel, include_all_metadata=True, limit=200, cursor=cursor)
+            for message in page.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                if metadata.get("event_type") == MARKER_TYPE and (metadata.get("event_payload") or {}).get("work_key") == post.work_key:
+                    logger.info("post %s was delivered before (ts %s): recording it, not posting again", post.work_key, message.get("ts"))
+                    return str(message["ts"]), channel
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
 
     def _send(self, client: WebClient, post: ClaimedPost) -> tuple[str | None, str | None]:
         data = with_permalinks(client, post.data) if post.template else post.data
         text, blocks = render(post.template, data) if post.template else (post.text, post.blocks)
         if post.kind == PostKind.EPHEMERAL:
+            self._pace(post.team_id, "chat.postEphemeral")
             response = client.chat_postEphemeral(
                 channel=post.channel_id or "", user=post.user_id or "", text=text, blocks=blocks,
                 thread_ts=post.thread_ts,
@@ -117,11 +172,17 @@ class Poster:
         channel = post.channel_id
         if post.kind == PostKind.DM:
             channel = self._dm_channel(client, post)
+        self._pace(post.team_id, "chat.postMessage", channel)
         response = client.chat_postMessage(
             channel=channel or "", text=text, blocks=blocks, thread_ts=post.thread_ts,
-            metadata={"event_type": "als_post", "event_payload": {"work_key": post.work_key}},
+            metadata={"event_type": MARKER_TYPE, "event_payload": {"work_key": post.work_key}},
         )
         return response.get("ts"), response.get("channel") or channel
+
+    def _pace(self, team_id: str, method: str, channel: str | None = None) -> None:
+        """Wait for the slot the limits allow rather than meet a 429 (or give the post back)."""
+        if not self._runtime.pacer.wait(team_id, method, channel, max_delay=self._max_pacing_wait):
+            raise PacedOut(method)
 
     def _dm_channel(self, client: WebClient, post: ClaimedPost) -> str:
         user_id = post.user_id or ""
@@ -129,6 +190,7 @@ class Poster:
             cached = cached_dm_channel(session, team_id=post.team_id, user_id=user_id)
         if cached:
             return cached
+        self._pace(post.team_id, "conversations.open")
         channel = str(client.conversations_open(users=user_id)["channel"]["id"])
         with session_scope(self._runtime.session_factory) as session:
             remember_dm_channel(session, team_id=post.team_id, user_id=user_id, channel_id=channel)

@@ -21,9 +21,10 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def request_id_of(body: dict[str, Any] | None) -> str:
+def request_id_of(body: object) -> str:
     """Slack's own id when there is one (so a log line can be matched to a delivery), else a new one."""
-    body = body or {}
+    if not isinstance(body, dict):  # garbage in must still get an id, not an exception
+        body = {}
     for key in ("event_id", "trigger_id"):
         value = body.get(key)
         if isinstance(value, str) and value:

@@ -155,7 +155,8 @@ def test_two_workspaces_install_use_the_bot_at_once_and_one_uninstalls(distribut
     fake.reset_calls()
     channel, members = TEAMS["TB"]
     assert "Set of TB" in ack_json(workspaces["TB"].command("status", user=members[0], channel=channel))["text"]
-    assert runtime.clients.for_team("TB").token == "xoxb-TB"
+    client = runtime.clients.for_team("TB")  # what the poster and the scheduler use
+    assert client.token == "xoxb-TB" and client.base_url == fake.base_url  # SLACK_API_URL, not slack.com
 
     # Workspace A's people get Bolt's "please reinstall", not the bot.
     channel, members = TEAMS["TA"]

@@ -22,8 +22,10 @@ SECRET_TEXT = "my confidential problem about Dana's promotion"
 def json_logs() -> Iterator[io.StringIO]:
     """configure_logging(LOG_FORMAT=json, INFO) into a buffer; the previous set-up is restored afterwards."""
     root = logging.getLogger()
-    names = ("slack_sdk", "apscheduler", "alembic")
+    names = ("bot", "slack_bolt", "slack_sdk", "apscheduler", "alembic")
     saved = (root.handlers[:], root.level, {name: logging.getLogger(name).level for name in names})
+    for name in ("bot", "slack_bolt"):  # another test may have quietened them; production never does
+        logging.getLogger(name).setLevel(logging.NOTSET)
     stream = io.StringIO()
     configure_logging("json", "INFO", stream=stream)
     yield stream
@@ -75,3 +77,12 @@ def test_text_format_shows_the_request_id_and_masks_tokens() -> None:
         request_id_var.reset(token)
     line = TextFormatter().format(record)
     assert "[Ev123]" in line and line.endswith("token xapp-***")
+
+
+@pytest.mark.parametrize("body", [None, [], "text", {"event_id": 5}, {}])
+def test_any_body_gets_a_request_id(body: object) -> None:
+    from bot.slack.request_ids import request_id_of
+
+    assert request_id_of(body).startswith("req-")
+    assert request_id_of({"event_id": "Ev1", "trigger_id": "1.2.3"}) == "Ev1"
+    assert request_id_of({"trigger_id": "1.2.3"}) == "1.2.3"

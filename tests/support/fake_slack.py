@@ -30,6 +30,7 @@ import binascii
 import itertools
 import json
 import logging
+import random
 import threading
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -232,6 +233,17 @@ class _Fault:
     error: str = "internal_error"
     status: int = 200
     retry_after: int | None = None
+    after_processing: bool = False  # with ``drop``: the call takes effect, only the answer is lost
+
+
+# Kinds of random fault (see :meth:`FakeSlack.inject_random_faults`), each as likely as the others.
+RANDOM_FAULTS: dict[str, _Fault] = {
+    "ratelimited": _Fault(error="ratelimited", status=429, retry_after=1),
+    "internal_error": _Fault(error="internal_error", status=500),
+    "service_unavailable": _Fault(error="service_unavailable", status=503),
+    "dropped": _Fault(drop=True),  # the connection closes before Slack did anything
+    "timeout": _Fault(drop=True, after_processing=True),  # done, but the answer never arrives
+}
 
 
 @dataclass
@@ -261,7 +273,7 @@ class SlackError(Exception):
 class _User:
     id: str
     name: str
-    tz: str
+    tz: str | None
     is_bot: bool
     deleted: bool
     real_name: str
@@ -331,6 +343,8 @@ class FakeSlack:
         self._socket: _SocketModeServer | None = None
         self._revoked_tokens: set[str] = set()
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
+        self._random_faults: tuple[float, random.Random, frozenset[str] | None] | None = None
+        self.fault_counts: dict[str, int] = defaultdict(int)  # random faults injected, by kind
         self._handlers: dict[str, Callable[[SlackCall], dict[str, Any]]] = {
             "apps.connections.open": self._apps_connections_open,
             "auth.test": self._auth_test,
@@ -364,7 +378,7 @@ class FakeSlack:
         """Start serving on 127.0.0.1 (random port) in a daemon thread."""
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server = _Server(("127.0.0.1", 0), _Handler)
         server.daemon_threads = True
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
@@ -469,14 +483,15 @@ class FakeSlack:
         self,
         user_id: str,
         *,
-        tz: str = "Europe/London",
+        tz: str | None = "Europe/London",
         is_bot: bool = False,
         deleted: bool = False,
         name: str | None = None,
         real_name: str | None = None,
     ) -> None:
-        """Add (or replace) a user. ``tz`` is an IANA zone name."""
-        ZoneInfo(tz)  # fail fast on typos
+        """Add (or replace) a user. ``tz`` is an IANA zone name (None: a profile without one)."""
+        if tz is not None:
+            ZoneInfo(tz)  # fail fast on typos
         name = name or user_id.lower()
         with self._lock:
             self._users[user_id] = _User(user_id, name, tz, is_bot, deleted, real_name or name.title())
@@ -679,10 +694,34 @@ class FakeSlack:
         with self._lock:
             self._faults[method].extend([_Fault(drop=True)] * times)
 
+    def lose_answer_next(self, method: str, *, times: int = 1) -> None:
+        """Carry out the next ``times`` calls to ``method`` but close the connection instead of
+        answering (a timeout as the client sees it: the message may be posted, the ts never arrives)."""
+        with self._lock:
+            self._faults[method].extend([RANDOM_FAULTS["timeout"]] * times)
+
+    def inject_random_faults(self, share: float, *, seed: int = 0, methods: Iterable[str] | None = None) -> None:
+        """Answer a random ``share`` of calls (to ``methods``, default all but auth.test) with a
+        fault drawn evenly from :data:`RANDOM_FAULTS`: 429 + Retry-After, 500, 503, a dropped
+        connection, or a "timeout" (the call takes effect but its answer is lost). Seeded, so a
+        run is repeatable; ``share=0`` turns it off. Queued faults (``fail_next``) come first.
+        """
+        with self._lock:
+            self._random_faults = (share, random.Random(seed), frozenset(methods) if methods else None) if share else None
+
     def _fault_for(self, method: str) -> _Fault | None:
-        """The injected fault for this call, if any (single hook for future random faults)."""
+        """The injected fault for this call, if any: a queued one, else maybe a random one."""
         queue = self._faults.get(method)
-        return queue.popleft() if queue else None
+        if queue:
+            return queue.popleft()
+        if self._random_faults is None or method == "auth.test":
+            return None
+        share, rng, methods = self._random_faults
+        if (methods is not None and method not in methods) or rng.random() >= share:
+            return None
+        kind = rng.choice(sorted(RANDOM_FAULTS))
+        self.fault_counts[kind] += 1
+        return RANDOM_FAULTS[kind]
 
     # ------------------------------------------------------------------ HTTP entry points
 
@@ -713,7 +752,7 @@ class FakeSlack:
             if check.error:
                 return _Reply.json({"ok": False, "error": check.error})
             fault = self._fault_for(method)
-            if fault is not None:
+            if fault is not None and not fault.after_processing:
                 if fault.drop:
                     return _Reply(drop=True)
                 extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
@@ -723,6 +762,8 @@ class FakeSlack:
                 payload = self._handlers[method](call)
             except SlackError as exc:
                 return _Reply.json({"ok": False, "error": exc.code})
+            if fault is not None:  # after_processing: the work is done, the answer is lost
+                return _Reply(drop=True)
             return _Reply.json({"ok": True, **payload})
 
     def _check_token(self, method: str, token: str | None) -> None:
@@ -996,7 +1037,7 @@ class FakeSlack:
                 latest_reply=replies[-1]["ts"],
             )
         thread += [dict(m, parent_user_id=parent.get("user", "")) for m in replies]
-        page, next_cursor = _paginate(_in_range(thread, call), call)
+        page, next_cursor = _paginate(_with_metadata(_in_range(thread, call), call), call)
         return {"messages": page, "has_more": bool(next_cursor), "response_metadata": {"next_cursor": next_cursor}}
 
     def _conversations_history(self, call: SlackCall) -> dict[str, Any]:
@@ -1010,15 +1051,15 @@ class FakeSlack:
             if m.get("thread_ts") in (None, m["ts"]) or m.get("subtype") == "thread_broadcast"
         ]
         newest_first = sorted(_in_range(top_level, call), key=_ts_key, reverse=True)
-        page, next_cursor = _paginate(newest_first, call)
+        page, next_cursor = _paginate(_with_metadata(newest_first, call), call)
         return {"messages": page, "has_more": bool(next_cursor), "response_metadata": {"next_cursor": next_cursor}}
 
     def _users_info(self, call: SlackCall) -> dict[str, Any]:
         user = self._user(self._require(call, "user"))
-        now = datetime.now(ZoneInfo(user.tz))
+        now = datetime.now(ZoneInfo(user.tz or "UTC"))
         offset = now.utcoffset()
         abbreviation = now.tzname() or ""
-        return {
+        answer = {
             "user": {
                 "id": user.id,
                 "team_id": self.team_id,
@@ -1044,6 +1085,10 @@ class FakeSlack:
                 "updated": self._ts_base,
             }
         }
+        if user.tz is None:  # a profile without a time zone: Slack leaves the fields out
+            for key in ("tz", "tz_label", "tz_offset"):
+                del answer["user"][key]
+        return answer
 
     def _use_trigger(self, call: SlackCall) -> None:
         trigger_id = self._require(call, "trigger_id")
@@ -1245,6 +1290,12 @@ class _SocketModeServer:
 # --------------------------------------------------------------------------- HTTP plumbing
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: under a load test the bot's calls would wait in
+    # SYN retries (seconds) for a fake that is idle, and the measured latency would be the fake's.
+    request_queue_size = 128
+
+
 class _Handler(BaseHTTPRequestHandler):
     """Translates HTTP to :meth:`FakeSlack._handle_http`; never lets an exception escape."""
 
@@ -1350,6 +1401,13 @@ def _in_range(messages: list[dict[str, Any]], call: SlackCall) -> list[dict[str,
             continue
         result.append(m)
     return result
+
+
+def _with_metadata(messages: list[dict[str, Any]], call: SlackCall) -> list[dict[str, Any]]:
+    """Slack returns a message's ``metadata`` only when asked with ``include_all_metadata``."""
+    if _truthy(call.params.get("include_all_metadata")):
+        return messages
+    return [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
 
 
 def _paginate(items: list[Any], call: SlackCall) -> tuple[list[Any], str]:

@@ -24,7 +24,7 @@ from bot.slack.listeners.guard import guarded
 
 def _number(value: object) -> int:
     text = str(value or "")
-    if not text.isdigit():
+    if not (text.isdecimal() and len(text) <= 9):  # an id: within INTEGER
         raise UserFacingError("That button is out of date.")
     return int(text)
 

@@ -25,7 +25,7 @@ from bot.slack.ids import ActionId
 
 def _set_id(action: dict[str, Any]) -> int:
     value = str(action.get("value") or "")
-    if not value.isdigit():
+    if not (value.isdecimal() and len(value) <= 9):  # an id: ASCII-safe and within INTEGER
         raise UserFacingError("That button is out of date. Run `/als status` in the set's channel.")
     return int(value)
 

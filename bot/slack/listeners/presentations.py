@@ -48,7 +48,7 @@ CONTROLS: dict[str, tuple[ControlAction, str]] = {
 
 def _id_from(action: dict[str, Any]) -> int:
     value = str(action.get("value") or "")
-    if not value.isdigit():
+    if not (value.isdecimal() and len(value) <= 9):  # an id: ASCII-safe and within INTEGER
         raise UserFacingError("That button is out of date.")
     return int(value)
 

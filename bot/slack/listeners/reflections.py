@@ -21,6 +21,7 @@ from bot.runtime import Runtime
 from bot.services.events import first_delivery
 from bot.services.home import home_for
 from bot.services.outbox import enqueue_post
+from bot.services.set_health import skip_deactivated_member
 from bot.services.reflections import (
     add_to_reflection,
     current_week,
@@ -77,7 +78,7 @@ def _week(action: dict[str, Any]) -> date:
 
 
 def _int_value(text: str | None) -> int:
-    if not text or not text.isdigit():
+    if not text or not (text.isdecimal() and len(text) <= 9):  # an id: within INTEGER
         raise UserFacingError("That button is out of date.")
     return int(text)
 
@@ -126,6 +127,8 @@ def register(app: App, runtime: Runtime) -> None:
                 session, team_id=team_id, user_id=user["id"], timezone=user.get("tz"),
                 is_deleted=bool(user.get("deleted")), now=now,
             )  # fmt: skip
+            if user.get("deleted") is True:  # deactivated: no more roles, prompts or nudges
+                skip_deactivated_member(session, team_id=team_id, user_id=user["id"], now=now)
 
     @app.action(ActionId.REFLECTION_WRITE)
     @guarded
@@ -229,7 +232,7 @@ def register(app: App, runtime: Runtime) -> None:
                 plan = plan_share(
                     session, team_id=team_id, user_id=user_id,
                     reflection_id=_int_value(view.get("private_metadata")),
-                    set_id=int(chosen) if chosen and chosen.isdigit() else None,
+                    set_id=int(chosen) if chosen and chosen.isdecimal() and len(chosen) <= 9 else None,
                 )  # fmt: skip
             except UserFacingError as error:
                 ack(response_action="errors", errors={ReflectionBlock.SHARE_SET: str(error)})

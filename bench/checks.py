@@ -1,0 +1,61 @@
+"""The goals of issue 8 as checks over the measured medians (reported, never asserted in tests)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bench.common import Results
+from bench.traffic import KINDS
+
+REF = "reference (pbr=False)"  # the bot runs with Bolt's default, process_before_response=False
+BOT = "bot (pbr=False)"
+
+
+def _m(results: Results, goal: str, row: str, column: str) -> float:
+    return results.get(goal, row, column).median
+
+
+def evaluate(results: Results, args: argparse.Namespace) -> None:
+    for goal, label in (("1-inprocess", "in-process"), ("1-http", "HTTP")):
+        for kind in KINDS:
+            bot, ref = _m(results, goal, f"{kind} p99 ms", BOT), _m(results, goal, f"{kind} p99 ms", REF)
+            if bot == bot:  # measured
+                results.check("1", f"{kind} p99 {label} <= 2x reference", bot <= 2 * ref, f"{bot:.1f} vs {ref:.1f} ms ({bot / ref:.2f}x)")
+    bot, ref = _m(results, "1-concurrency", "p99 ms", BOT), _m(results, "1-concurrency", "p99 ms", REF)
+    acked = min(results.get("1-concurrency", "acked within 3 s (%)", BOT).values or [float("nan")])
+    if bot == bot:
+        results.check("1", "50 clients: every request acked", acked == 100.0, f"worst round {acked:.1f}% acked")
+        results.check("1", "50 clients: p99 <= 300 ms and <= 2x reference", bot <= 300 and bot <= 2 * ref,
+                      f"{bot:.0f} vs {ref:.0f} ms ({bot / ref:.2f}x)")
+    for label in ("SQLite (WAL)", "PostgreSQL"):
+        bot, ref = _m(results, "2-throughput", f"{label}: replies/s", "bot"), _m(results, "2-throughput", f"{label}: replies/s", "reference")
+        if bot == bot:
+            results.check("2", f"{label}: replies/s >= 0.67x reference", bot >= 0.67 * ref, f"{bot:.0f} vs {ref:.0f}/s ({bot / ref:.2f}x)")
+    imm, dfr = _m(results, "2-threads", "p99 ms", "bot, BEGIN IMMEDIATE"), _m(results, "2-threads", "p99 ms", "bot, deferred BEGIN")
+    if imm == imm:
+        errs = _m(results, "2-threads", "errors", "bot, deferred BEGIN")
+        results.check("2", "4 threads on SQLite: BEGIN IMMEDIATE keeps p99 down", imm <= dfr,
+                      f"p99 {imm:.1f} ms immediate vs {dfr:.1f} ms deferred ({errs:.0f} errors deferred)")
+    for row_col in results.columns("3-tick"):
+        t = _m(results, "3-tick", "tick, nothing due (ms)", row_col)
+        results.check("3", f"tick, nothing due, {row_col} <= 50 ms", t <= 50, f"{t:.1f} ms")
+    for row in ("wall ms", "max RSS MB"):
+        tick, base = _m(results, "3-process", row, "python -m bot tick"), _m(results, "3-process", row, "import its libraries")
+        if tick == tick:
+            results.check("3", f"tick process {row.split()[0] if row != 'wall ms' else 'wall time'} <= 1.5x imports",
+                          tick <= 1.5 * base, f"{tick:.0f} vs {base:.0f} ({tick / base:.2f}x)")
+    for scenario in ("DMs week 1 (open each DM)", "DMs week 2 (cached DM ids)", "round prompts into channels"):
+        bot, floor = _m(results, "4-fanout", f"{scenario}: seconds", "bot"), _m(results, "4-fanout", f"{scenario}: seconds", "floor client")
+        if bot != bot:
+            continue
+        bad = max(results.get("4-fanout", f"{scenario}: {w}", "bot").values or [0.0] for w in ("429s", "lost", "duplicated"))
+        results.check("4", f"{scenario}: <= 1.1x floor", bot <= 1.1 * floor, f"{bot:.2f} vs {floor:.2f} s ({bot / floor:.2f}x)")
+        results.check("4", f"{scenario}: no 429, lost or duplicated", max(bad) == 0,
+                      "worst round: " + ", ".join(f"{w} {max(results.get('4-fanout', f'{scenario}: {w}', 'bot').values or [0]):.0f}"
+                                                  for w in ("429s", "lost", "duplicated")))
+    opens = results.get("4-fanout", "DMs week 2 (cached DM ids): conversations.open calls", "bot").values
+    if opens:
+        results.check("4", "week 2: DM channel ids from the cache", max(opens) == 0, f"{max(opens):.0f} conversations.open calls")
+    for column in results.columns("5-memory"):
+        mb = _m(results, "5-memory", "RSS MB", column)
+        results.check("5", f"{column} < 150 MB", mb < 150, f"{mb:.0f} MB")

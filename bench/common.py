@@ -1,0 +1,155 @@
+"""Shared bench plumbing: statistics over rounds, the fake Slack, settings and runtimes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from bot.runtime import Runtime, build_runtime
+from bot.slack.pacing import Pacer, unpaced
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import SIGNING_SECRET
+
+REPO = Path(__file__).resolve().parents[1]
+TEAM = "T0001"
+BOT_TOKEN = "xoxb-bench"
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty sample."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Series:
+    """One figure measured once per round: median with min-max."""
+
+    values: list[float] = field(default_factory=list)
+
+    def add(self, value: float) -> None:
+        self.values.append(value)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values) if self.values else float("nan")
+
+    def text(self, fmt: str = "{:.1f}") -> str:
+        if not self.values:
+            return "n/a"
+        return f"{fmt.format(self.median)} ({fmt.format(min(self.values))}-{fmt.format(max(self.values))})"
+
+
+class Results:
+    """Figures by (goal, row, column), each a Series; plus free-form notes and tables."""
+
+    def __init__(self) -> None:
+        self.series: dict[tuple[str, str, str], Series] = {}
+        self.notes: dict[str, list[str]] = {}
+        self.checks: list[tuple[str, str, bool, str]] = []  # goal, what, met, detail
+
+    def add(self, goal: str, row: str, column: str, value: float) -> None:
+        self.series.setdefault((goal, row, column), Series()).add(value)
+
+    def get(self, goal: str, row: str, column: str) -> Series:
+        return self.series.get((goal, row, column), Series())
+
+    def note(self, goal: str, text: str) -> None:
+        self.notes.setdefault(goal, []).append(text)
+
+    def check(self, goal: str, what: str, met: bool, detail: str) -> None:
+        self.checks.append((goal, what, met, detail))
+
+    def rows(self, goal: str) -> list[str]:
+        return list(dict.fromkeys(r for g, r, _ in self.series if g == goal))
+
+    def columns(self, goal: str) -> list[str]:
+        return list(dict.fromkeys(c for g, _, c in self.series if g == goal))
+
+
+def interleaved(rounds: int, contenders: dict[str, Callable[[int], None]]) -> None:
+    """Run every contender once per round, rotating the order each round (noise lands on all)."""
+    names = list(contenders)
+    for r in range(rounds):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            contenders[name](r)
+
+
+def start_fake(users: Iterable[str] = (), channels: dict[str, list[str]] | None = None, fake: FakeSlack | None = None) -> FakeSlack:
+    fake = fake or FakeSlack(team_id=TEAM)
+    for user in users:
+        fake.add_user(user)
+    for channel, members in (channels or {}).items():
+        fake.add_channel(channel, members=members)
+    return fake.start()
+
+
+def settings_for(fake: FakeSlack, database_url: str) -> Settings:
+    return Settings(
+        bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, app_token=None,
+        database_url=database_url, slack_api_url=fake.base_url, log_level="WARNING",
+    )
+
+
+def runtime_for(fake: FakeSlack, engine: Engine, *, pacer: Pacer | None = None) -> Runtime:
+    url = engine.url.render_as_string(hide_password=False)
+    runtime = build_runtime(settings_for(fake, url), engine=engine)
+    return replace(runtime, pacer=pacer or unpaced())
+
+
+def bench_env(fake_url: str, database_url: str, **extra: str) -> dict[str, str]:
+    """Environment for bot/floor processes: no proxies, no stray Slack settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "ALS_", "LOG_"))}
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        env.pop(name, None)
+    env.update(
+        PYTHONPATH=str(REPO), NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost",
+        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake_url,
+        DATABASE_URL=database_url, LOG_LEVEL="WARNING",
+    )
+    env.update(extra)
+    return env
+
+
+def quiet_logs() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    for name in ("bot", "slack_bolt", "slack_sdk", "apscheduler", "tests.support.fake_slack"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+def now_s() -> float:
+    return time.perf_counter()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident set size of a process, from /proc (Linux)."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def describe(values: Any) -> str:
+    return repr(values)

@@ -1,0 +1,201 @@
+"""Goal 4: weekly reflection DMs to N members (week 1 opens each DM, week 2 uses the cached ids)
+and round prompts into N channels, against a fake Slack that enforces the published limits.
+
+The fake answers calls beyond a limit with 429 + Retry-After. Windows are scaled by `scale`
+(60: Slack's minute becomes one second) for the fake, the floor client and the bot alike.
+The floor client is the least a sender must do: the same calls, each method at exactly its rate,
+no database. The bot runs its real tick (due query, outbox, claim, post, record) with its pacer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.db import make_engine
+from bot.scheduler.tick import run_tick
+from bot.slack.pacing import Limit, Pacer
+from tests.support.fake_slack import FakeSlack, _Reply
+
+from bench.common import BOT_TOKEN, TEAM, Results, interleaved, runtime_for, sqlite_url
+from bench.seed import DM_WEEK_1, DM_WEEK_2, MEMBERS, ROUND_PROMPTS_AT, Seeded, channel_of, root_ts_of, user_of
+
+# What the fake enforces: Slack's limits per minute (section 5), with a small tolerated burst.
+FAKE_LIMITS = {
+    "chat.postMessage": Limit(300, burst=5),
+    "conversations.open": Limit(50, burst=2),
+    "chat.postEphemeral": Limit(100, burst=3),
+    "users.info": Limit(100, burst=3),
+    "views.publish": Limit(100, burst=3),
+}
+FAKE_PER_CHANNEL = Limit(1, window=1.0, burst=2)
+
+
+class LimitedSlack(FakeSlack):
+    """FakeSlack plus rate limits: 429 + Retry-After beyond them (counted)."""
+
+    def __init__(self, *, scale: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scale = scale
+        self.rejected: Counter[str] = Counter()
+        self._limiter = Pacer(FAKE_LIMITS, per_channel=FAKE_PER_CHANNEL, scale=scale)
+        self._limit_lock = threading.Lock()
+
+    def _handle_api(self, method: str, query: str, headers: dict[str, str], body: bytes) -> _Reply:
+        channel = None
+        if method == "chat.postMessage":
+            from tests.support.fake_slack import _parse_params
+
+            channel = str(_parse_params(headers.get("content-type", ""), body, query).get("channel") or "")
+        with self._limit_lock:
+            # A call is allowed when its slot is now (the limiter's burst is the tolerance).
+            delay = self._limiter.reserve(TEAM, method, channel)
+            if delay > 1e-9:
+                self._undo(method, channel)
+                self.rejected[method] += 1
+                retry_after = max(1, round(delay * 60 / 60))
+                return _Reply.json({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)})
+        return super()._handle_api(method, query, headers, body)
+
+    def _undo(self, method: str, channel: str | None) -> None:
+        # A rejected call does not use a slot: give back what reserve() took.
+        limiter = self._limiter
+        for key, limit in ((TEAM, method), (TEAM, "channel", channel or "")), :
+            pass
+        for key, limit in (((TEAM, method), FAKE_LIMITS.get(method)), ((TEAM, "channel", channel or ""), FAKE_PER_CHANNEL)):
+            if limit is not None and key in limiter._tat and (key[1] != "channel" or channel):
+                limiter._tat[key] -= limit.interval(self.scale)
+
+
+def make_fake(seeded: Seeded, scale: float) -> LimitedSlack:
+    fake = LimitedSlack(scale=scale, team_id=TEAM)
+    for user in seeded.users():
+        fake.add_user(user)
+    for channel, members in seeded.channels().items():
+        fake.add_channel(channel, members=members)
+    return fake.start()
+
+
+def floor_client(fake: LimitedSlack, calls: list[tuple[str, dict[str, Any]]], scale: float) -> float:
+    """Send `calls` in order, each method at exactly its rate (sleep until its next slot); seconds taken."""
+    client = WebClient(token=BOT_TOKEN, base_url=fake.base_url)
+    next_at: dict[str, float] = {}
+    started = time.perf_counter()
+    for method, params in calls:
+        interval = FAKE_LIMITS[method].interval(scale)
+        wait = next_at.get(method, started) - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        if method == "conversations.open":
+            response = client.conversations_open(**params)
+            dm = response["channel"]["id"]
+            calls_after = [c for c in calls if c[0] == "chat.postMessage" and c[1].get("channel") == params["users"]]
+            for c in calls_after:
+                c[1]["channel"] = dm
+        else:
+            client.api_call(method, json=params)
+        next_at[method] = max(next_at.get(method, started), time.perf_counter() - interval) + interval
+    return time.perf_counter() - started
+
+
+def _dm_calls(users: list[str], open_first: bool) -> list[tuple[str, dict[str, Any]]]:
+    calls: list[tuple[str, dict[str, Any]]] = []
+    for user in users:
+        if open_first:
+            calls.append(("conversations.open", {"users": user}))
+        calls.append(("chat.postMessage", {"channel": user if open_first else "D" + user, "text": "Weekly reflection"}))
+    return calls
+
+
+def _channel_calls(sets: int) -> list[tuple[str, dict[str, Any]]]:
+    return [("chat.postMessage", {"channel": channel_of(i), "thread_ts": root_ts_of(i), "text": "Phase 2"}) for i in range(sets)]
+
+
+def due_users(seeded: Seeded) -> list[str]:
+    return [user_of(i, j) for i in range(seeded.sets) for j in range(MEMBERS)][: seeded.dm_members]
+
+
+def bot_run(db: Path, fake: LimitedSlack, at: datetime, scale: float) -> tuple[float, int]:
+    """Ticks at `at` until nothing is left to deliver; (seconds, ticks)."""
+    engine = make_engine(sqlite_url(db))
+    runtime = runtime_for(fake, engine, pacer=Pacer(scale=scale))
+    started = time.perf_counter()
+    ticks = 0
+    while True:
+        ticks += 1
+        summary = run_tick(runtime, at)
+        if not summary.counts.get("posts delivered") and not summary.counts.get("posts to retry"):
+            break
+        if ticks > 20:
+            break
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed, ticks
+
+
+def verify(fake: LimitedSlack, expected_channels: list[str], results: Results, scenario: str, who: str) -> None:
+    posts = fake.calls_to("chat.postMessage")
+    keys = Counter(str(c.param("channel")) for c in posts)
+    lost = sum(1 for ch in expected_channels if keys.get(ch, 0) == 0)
+    duplicated = sum(n - 1 for n in keys.values() if n > 1)
+    results.add("4-fanout", f"{scenario}: 429s", who, float(sum(fake.rejected.values())))
+    results.add("4-fanout", f"{scenario}: lost", who, float(lost))
+    results.add("4-fanout", f"{scenario}: duplicated", who, float(duplicated))
+    results.add("4-fanout", f"{scenario}: conversations.open calls", who, float(len(fake.calls_to("conversations.open"))))
+
+
+def run_fanout(results: Results, pristine: Path, seeded: Seeded, workdir: Path, *, rounds: int, scale: float) -> None:
+    users = due_users(seeded)
+    dm_channels = [FakeSlack().dm_channel_id(u) if False else "D" + u for u in users]
+    n_channels = seeded.sets
+
+    def bot(_round: int) -> None:
+        db = workdir / "fanout.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        shutil.copyfile(pristine, db)
+        for scenario, at in (("DMs week 1 (open each DM)", DM_WEEK_1), ("DMs week 2 (cached DM ids)", DM_WEEK_2),
+                             ("round prompts into channels", ROUND_PROMPTS_AT)):
+            fake = make_fake(seeded, scale)
+            try:
+                expected = [fake.dm_channel_id(u) for u in users] if scenario.startswith("DMs") else \
+                    [channel_of(i) for i in range(n_channels)]
+                elapsed, ticks = bot_run(db, fake, at, scale)
+                results.add("4-fanout", f"{scenario}: seconds", "bot", elapsed)
+                verify(fake, expected, results, scenario, "bot")
+            finally:
+                fake.stop()
+
+    def floor(_round: int) -> None:
+        for scenario, calls in (("DMs week 1 (open each DM)", _dm_calls(users, True)),
+                                ("DMs week 2 (cached DM ids)", None),
+                                ("round prompts into channels", _channel_calls(n_channels))):
+            fake = make_fake(seeded, scale)
+            try:
+                if calls is None:
+                    calls = [("chat.postMessage", {"channel": fake.dm_channel_id(u), "text": "Weekly reflection"}) for u in users]
+                expected = [fake.dm_channel_id(u) for u in users] if scenario.startswith("DMs") else \
+                    [channel_of(i) for i in range(n_channels)]
+                elapsed = floor_client(fake, calls, scale)
+                results.add("4-fanout", f"{scenario}: seconds", "floor client", elapsed)
+                verify(fake, expected, results, scenario, "floor client")
+            finally:
+                fake.stop()
+
+    interleaved(rounds, {"bot": bot, "floor": floor})
+    n_dm, post, opens = len(users), FAKE_LIMITS["chat.postMessage"], FAKE_LIMITS["conversations.open"]
+    for scenario, n, limit in (("DMs week 1 (open each DM)", n_dm, opens), ("DMs week 2 (cached DM ids)", n_dm, post),
+                               ("round prompts into channels", n_channels, post)):
+        results.add("4-fanout", f"{scenario}: seconds", "limits allow (N/rate)", (n - limit.burst) * limit.interval(scale))
+    results.note("4-fanout", f"{n_dm} DMs, {n_channels} channels; windows scaled {scale:g}x (Slack's minute = "
+                 f"{60 / scale:g} s); fake limits: " + ", ".join(f"{m} {l.limit}/min burst {l.burst}" for m, l in FAKE_LIMITS.items())
+                 + f", chat.postMessage per channel 1/s burst {FAKE_PER_CHANNEL.burst}")
