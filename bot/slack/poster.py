@@ -23,6 +23,7 @@ from bot.services.after_post import run_after_post
 from bot.services.outbox import ClaimedPost, claim_next, record_failure, record_posted, release_claim
 from bot.services.set_health import LOST_CHANNEL_ERRORS, REASONS, pause_for_lost_channel
 from bot.services.users import cached_dm_channel, remember_dm_channel
+from bot.slack.installations import WorkspaceNotInstalled
 from bot.slack.messages import render, with_permalinks
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,11 @@ class Poster:
         return report
 
     def _deliver(self, post: ClaimedPost, now: datetime, report: DeliveryReport) -> bool:
-        client = self._runtime.clients.for_team(post.team_id)
+        try:
+            client = self._runtime.clients.for_team(post.team_id)
+        except WorkspaceNotInstalled:  # uninstalled or revoked: retrying cannot help
+            self._failed(post, "workspace_not_installed", permanent=True, now=now, report=report)
+            return True
         try:
             ts, channel_id = self._posted_before(client, post) or self._send(client, post)
         except PacedOut:

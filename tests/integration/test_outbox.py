@@ -94,3 +94,26 @@ def test_concurrent_claimers_never_take_the_same_post(runtime: Runtime) -> None:
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(claimed) == sorted(f"k{i}" for i in range(40))  # each exactly once
+
+
+def test_a_post_for_an_uninstalled_workspace_is_given_up_and_blocks_nothing(runtime: Runtime, fake_slack: FakeSlack) -> None:
+    from dataclasses import replace
+
+    from bot.slack.client import SingleWorkspaceClients, make_web_client
+    from bot.slack.installations import WorkspaceNotInstalled
+
+    class OneInstalledWorkspace(SingleWorkspaceClients):
+        def for_team(self, team_id: str, enterprise_id: str | None = None):  # type: ignore[no-untyped-def]
+            if team_id != "T0001":
+                raise WorkspaceNotInstalled(f"no installation for team {team_id}")
+            return super().for_team(team_id, enterprise_id)
+
+    fake_slack.add_channel("C1")
+    clients = OneInstalledWorkspace(make_web_client("xoxb-test", fake_slack.base_url))
+    runtime = replace(runtime, clients=clients)
+    with session_scope(runtime.session_factory) as session:
+        enqueue_post(session, work_key="gone", team_id="T0GONE", channel_id="C1", text="x", now=NOW)
+    enqueue(runtime, "ok")
+    report = Poster(runtime).deliver_due(NOW)
+    assert (report.posted, report.abandoned) == (1, 1)
+    assert statuses(runtime) == {"gone": PostStatus.ABANDONED, "ok": PostStatus.POSTED}
