@@ -8,6 +8,7 @@ class CallbackId(StrEnum):
     PRESENT_MODAL = "als_present"
     ACTION_MODAL = "als_action"
     REPORT_MODAL = "als_action_report"
+    THREAD_STATUS_SHORTCUT = "als_thread_status"  # message shortcut: slash commands don't work in threads
     REFLECTION_MODAL = "als_reflection_modal"
     REFLECTION_SHARE_MODAL = "als_reflection_share_modal"
 

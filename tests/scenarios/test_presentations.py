@@ -282,3 +282,20 @@ def test_roles_rotate_fairly_over_twelve_presentations(bot: BotDriver, frozen: t
     for role in ("facilitator", "reflector"):
         counts = Counter(user for r, user in rows if r == role)
         assert sum(counts.values()) == 12 and max(counts.values()) - min(counts.get(u, 0) for u in MEMBERS) <= 1
+
+
+def test_message_shortcut_shows_status_inside_a_thread(bot: BotDriver, frozen: time_machine.Coordinates) -> None:
+    from tests.support.slack_requests import message_shortcut
+
+    make_set(bot, MONDAY - timedelta(days=3))
+    root = present(bot)
+    reply_ts = reply(bot, "U3", "What matters most?", thread_ts=root)
+    message = {"type": "message", "user": "U3", "ts": reply_ts, "thread_ts": root, "text": "What matters most?"}
+    response = bot.send(message_shortcut("als_thread_status", user_id="U2", channel_id=CHANNEL, message=message, team_id=bot.team_id))
+    assert response.status == 200
+    view = bot.fake.last("views.open").param("view")
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["title"]["text"] == "Presentation status" and "Stakeholders ignore our roadmap" in json.dumps(view["blocks"])
+    bot.fake.add_user("U9")
+    bot.send(message_shortcut("als_thread_status", user_id="U9", channel_id=CHANNEL, message=message, team_id=bot.team_id))
+    assert len(bot.fake.calls_to("views.open")) == 1  # a stranger gets a refusal, not the set's status

@@ -334,3 +334,32 @@ def view_submission(
     view["hash"] = f"{int(time.time())}.{uuid.uuid4().hex[:8]}"
     payload["response_urls"] = list(response_urls or [])
     return _payload_request(payload, secret, timestamp)
+
+
+def message_shortcut(
+    callback_id: str,
+    *,
+    user_id: str,
+    channel_id: str,
+    message: Mapping[str, Any],
+    team_id: str = "T0001",
+    response_url: str | None = None,
+    trigger_id: str | None = None,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+) -> SignedRequest:
+    """A signed message shortcut (``type: message_action``), as Slack documents its payload."""
+    payload = {
+        "type": "message_action",
+        "token": "verification-token",
+        "action_ts": f"{time.time():.6f}",
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or new_trigger_id(),
+        "response_url": response_url or _hook_url("app", team_id),
+        "team": {"id": team_id, "domain": "als-test"},
+        "channel": {"id": channel_id, "name": channel_id.lower()},
+        "user": {"id": user_id, "name": user_id.lower(), "team_id": team_id},
+        "message": dict(message),
+        "message_ts": message.get("ts"),
+    }
+    return _payload_request(payload, secret, timestamp)

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.db import session_scope
@@ -29,8 +30,12 @@ from bot.services.rounds import (
     pause_presentation,
     resume_presentation,
 )
+from bot.services.members import find_membership
 from bot.services.sets import find_set
+from bot.services.status import summarise_set
+from bot.services.users import find_user
 from bot.slack.blocks.presentation import present_modal
+from bot.slack.blocks.status import status_blocks
 from bot.slack.delivery import deliver_soon, submitted_text
 from bot.slack.ids import ActionId, CallbackId, PresentBlock
 
@@ -172,6 +177,26 @@ def register(app: App, runtime: Runtime) -> None:
 
     for action_id in CONTROLS:
         control(action_id)
+
+    @app.shortcut(CallbackId.THREAD_STATUS_SHORTCUT)
+    @guarded
+    def handle_shortcut_thread_status(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        """Inside a thread, where /als cannot run: the status of the set and its presentations."""
+        ack()
+        message = body.get("message") or {}
+        channel_id = (body.get("channel") or {}).get("id") or ""
+        with session_scope(runtime.session_factory) as session:
+            presentation = find_presentation_by_root(
+                session, channel_id=channel_id, root_ts=str(message.get("thread_ts") or message.get("ts") or "")
+            )
+            learning_set = find_set(session, team_id=context.team_id or "", channel_id=channel_id)
+            membership = find_membership(session, learning_set, body["user"]["id"]) if learning_set else None
+            if learning_set is None or membership is None:
+                raise UserFacingError("This shortcut works on messages in a learning set's channel, for its members.")
+            viewer = find_user(session, team_id=learning_set.team_id, user_id=body["user"]["id"])
+            blocks = status_blocks(summarise_set(session, learning_set), viewer.timezone if viewer else None)
+            title = "Presentation status" if presentation else "Set status"
+        client.views_open(trigger_id=body["trigger_id"], view=View(type="modal", title=title, close="Close", blocks=blocks))
 
     @app.action(ActionId.INVITE_PASS)
 
