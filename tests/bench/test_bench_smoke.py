@@ -3,10 +3,26 @@ tests never assert on timings). Keeps `python -m bench` from rotting."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from bench.__main__ import main
 from bench.report import BEGIN, END
+
+
+@pytest.fixture(autouse=True)
+def restore_log_levels() -> Iterator[None]:
+    """The bench quiets logging process-wide; later tests must see the levels they expect."""
+    names = ("", "bot", "slack_bolt", "slack_sdk", "apscheduler", "tests.support.fake_slack")
+    levels = {name: logging.getLogger(name).level for name in names}
+    handlers = list(logging.getLogger().handlers)
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    logging.getLogger().handlers[:] = handlers
 
 
 def test_the_smallest_bench_runs_every_goal_and_writes_its_report(tmp_path: Path) -> None:
