@@ -19,13 +19,13 @@ BOUNDARIES: tuple[time, ...] = (MORNING_BOUNDARY, AFTERNOON_BOUNDARY)
 MON_FRI: frozenset[int] = frozenset(range(5))
 
 DAY_ABBREVIATIONS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_DAY_NAMES: dict[str, int] = {}
+WEEKDAY_NUMBERS: dict[str, int] = {}  # "mon", "monday", "tues"... -> date.weekday()
 for _number, _full in enumerate(
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ):
     for _alias in {_full, _full[:3], _full[:4]}:
-        _DAY_NAMES[_alias] = _number
-_DAY_NAMES.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
+        WEEKDAY_NUMBERS[_alias] = _number
+WEEKDAY_NUMBERS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
 
 WORKING_DAYS_HELP = 'Write working days like "mon-fri", "sun-thu" or "mon, wed, fri".'
 
@@ -148,7 +148,7 @@ def parse_working_days(text: str) -> frozenset[int]:
 def _day_number(name: str) -> int:
     """Weekday number for a day name or abbreviation."""
     try:
-        return _DAY_NAMES[name.strip(".")]
+        return WEEKDAY_NUMBERS[name.strip(".")]
     except KeyError:
         raise ValueError(f"{name!r} is not a day of the week. {WORKING_DAYS_HELP}") from None
 

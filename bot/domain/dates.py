@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from bot.domain.calendar import ensure_aware, zone
+from bot.domain.calendar import WEEKDAY_NUMBERS, ensure_aware, zone
 
 ACCEPTED_FORMS = (
     'Try "2027-01-10", "today", "tomorrow", "friday", "next monday", "this friday", '
@@ -17,13 +17,7 @@ ACCEPTED_FORMS = (
 )
 MAX_DAYS_AHEAD = 3660  # ten years: anything further is a typo, and date arithmetic stays in range
 
-_WEEKDAYS: dict[str, int] = {}
-for _number, _name in enumerate(
-    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-):
-    for _alias in {_name, _name[:3], _name[:4]}:
-        _WEEKDAYS[_alias] = _number
-_WEEKDAYS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
+_WEEKDAYS = WEEKDAY_NUMBERS
 
 _MONTHS: dict[str, int] = {}
 for _number, _name in enumerate(

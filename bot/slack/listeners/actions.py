@@ -48,7 +48,6 @@ def register(app: App, runtime: Runtime) -> None:
         )
 
     @app.action(ActionId.HOME_STATUS)
-
     @guarded
     def handle_action_home_status(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
@@ -75,7 +74,6 @@ def register(app: App, runtime: Runtime) -> None:
         )
 
     @app.action(ActionId.HOME_HELP)
-
     @guarded
     def handle_action_home_help(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()

@@ -143,7 +143,6 @@ def register(app: App, runtime: Runtime) -> None:
         deliver_soon(runtime)
 
     @app.action(ActionId.ACK_READ)
-
     @guarded
     def handle_action_ack_read(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
@@ -160,7 +159,6 @@ def register(app: App, runtime: Runtime) -> None:
         operation, verb = CONTROLS[action_id]
 
         @app.action(action_id)
-
         @guarded
         def handle_action_control(
             ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond
@@ -199,7 +197,6 @@ def register(app: App, runtime: Runtime) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=View(type="modal", title=title, close="Close", blocks=blocks))
 
     @app.action(ActionId.INVITE_PASS)
-
     @guarded
     def handle_action_invite_pass(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
@@ -209,7 +206,6 @@ def register(app: App, runtime: Runtime) -> None:
         deliver_soon(runtime)
 
     @app.action(ActionId.INVITE_PRESENT)
-
     @guarded
     def handle_action_invite_present(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
