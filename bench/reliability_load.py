@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,7 +28,7 @@ from bot.schema import upgrade_to_head
 from tests.scenarios.presentation_helpers import CHANNEL, MEMBERS, make_set
 from tests.support import slack_requests
 from tests.support.fake_slack import FakeSlack
-from tests.support.processes import REPO, clean_env, free_port, procfile_command, start_shell, stop, wait_until_serving
+from tests.support.processes import REPO, clean_env, free_port, procfile_command, start_shell, stop, wait_until, wait_until_serving
 
 REQUESTS = 50
 ACK_DEADLINE = 3.0
@@ -39,16 +38,6 @@ class _Seeder:
     def __init__(self, fake: FakeSlack, factory) -> None:  # type: ignore[no-untyped-def]
         self.fake, self.team_id = fake, fake.team_id
         self.runtime = type("R", (), {"session_factory": factory})()
-
-
-def _wait(what: str, check, deadline_s: float = 60.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise SystemExit(f"{what} never happened")
 
 
 def main() -> None:
@@ -75,7 +64,7 @@ def main() -> None:
                 with session_scope(factory) as session:
                     return session.scalars(select(Presentation.root_ts).where(Presentation.status == PresentationStatus.OPEN)).first()
 
-            root = _wait("the presentation opening", open_root)
+            root = wait_until("the presentation opening", open_root)
             requests = []
             for i in range(REQUESTS):
                 user = MEMBERS[1 + i % 5]
@@ -112,7 +101,7 @@ def main() -> None:
 
             replies = REQUESTS // 2
             try:
-                _wait("all replies recorded", lambda: recorded() >= replies, deadline_s=30)
+                wait_until("all replies recorded", lambda: recorded() >= replies, deadline_s=30)
             except SystemExit:
                 pass
         finally:

@@ -7,7 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.fake_slack import FakeSlack
+from tests.support.processes import wait_until_serving
 from tests.support.slack_requests import SIGNING_SECRET, slash_command
 
 REPO = Path(__file__).resolve().parents[2]
@@ -79,19 +79,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_until_serving(url: str, process: subprocess.Popen[str], deadline_s: float = 30.0) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited: {process.stderr.read() if process.stderr else ''}")
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            return
-        except OSError:  # refused, reset or timed out (URLError is an OSError): not serving yet
-            time.sleep(0.1)  # readiness polling, not a timing assertion
-    raise AssertionError("server did not start")
-
-
 @pytest.fixture
 def served(fake_slack: FakeSlack, tmp_path: Path) -> Iterator[str]:
     env = bot_env(
@@ -108,7 +95,7 @@ def served(fake_slack: FakeSlack, tmp_path: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_serving(base + "/healthz", process)
+        wait_until_serving(base + "/healthz", process)
         yield base
     finally:
         process.terminate()

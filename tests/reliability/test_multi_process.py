@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -29,7 +28,7 @@ from tests.db.databases import postgres_url
 from tests.scenarios.presentation_helpers import CHANNEL, MEMBERS, make_set
 from tests.support import slack_requests
 from tests.support.fake_slack import FakeSlack
-from tests.support.processes import REPO, clean_env, free_port, procfile_command, start_shell, stop, wait_until_serving
+from tests.support.processes import REPO, clean_env, free_port, procfile_command, start_shell, stop, wait_until, wait_until_serving
 
 pytestmark = pytest.mark.skipif(postgres_url() is None, reason="needs PostgreSQL: SQLite is for one process")
 
@@ -56,17 +55,6 @@ def own_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-def wait_until(what: str, check, deadline_s: float = 60.0):  # type: ignore[no-untyped-def]
-    """Poll until `check()` is truthy (readiness: acks come before the work, by design); its value."""
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"{what} never happened")
 
 
 def open_root(factory) -> str | None:  # type: ignore[no-untyped-def]

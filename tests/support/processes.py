@@ -8,12 +8,17 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 REPO = Path(__file__).resolve().parents[2]
 
 # Proxies must never see local traffic; the Socket Mode client even ignores NO_PROXY (see README).
 _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+T = TypeVar("T")
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -76,3 +81,14 @@ def wait_until_serving(url: str, process: subprocess.Popen[str], deadline_s: flo
         except OSError:  # refused while booting, or a read timeout on a busy machine (URLError is an OSError)
             time.sleep(0.1)
     raise AssertionError(f"{url} did not answer within {deadline_s} s")
+
+
+def wait_until(what: str, check: Callable[[], T | None], deadline_s: float = 60.0) -> T:
+    """Poll until `check()` is truthy and return its value (readiness, not a timing assertion)."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"{what} never happened within {deadline_s} s")
