@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.domain.states import PostKind, PostStatus
-from bot.models import OutboundPost
+from bot.models import OutboundPost, SlackUser
 
 # A claim older than this is taken to be from a crashed process and may be claimed again.
 STALE_CLAIM = timedelta(minutes=5)
@@ -41,6 +41,7 @@ class ClaimedPost:
     subject_id: int | None
     attempts: int
     was_stale: bool  # a previous claim never finished: it may have posted before crashing
+    dm_channel: str | None = None  # a DM post's cached DM channel id, if the bot has opened it before
 
 
 def enqueue_post(
@@ -97,29 +98,68 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
+# Posts per claim transaction: amortises its commit; even one channel's batch (1 post/s) is sent
+# long before STALE_CLAIM, and a poster that stops early gives the unsent ones back.
+CLAIM_BATCH = 25
+
+
 def claim_next(
     session: Session, *, now: datetime, worker: str, keys: Collection[str] | None = None
 ) -> ClaimedPost | None:
     """Atomically claim the oldest due post (SKIP LOCKED on PostgreSQL; SQLite's write lock serialises)."""
+    claimed = claim_batch(session, now=now, worker=worker, keys=keys, limit=1)
+    return claimed[0] if claimed else None
+
+
+def claim_batch(
+    session: Session, *, now: datetime, worker: str, keys: Collection[str] | None = None, limit: int = CLAIM_BATCH
+) -> list[ClaimedPost]:
+    """Atomically claim up to `limit` due posts, in the order repeated `claim_next` calls would.
+
+    Pending posts come first, then failed ones whose retry time has come, then stale claims. DM
+    posts carry their cached DM channel id, looked up in this same transaction.
+    """
+    rows: list[OutboundPost] = []
     # One indexed probe per kind (status equality on ix_outbound_post_status_next_attempt_at):
     # a single OR query made SQLite scan the whole, ever-growing table of posted rows.
-    post = None
     for condition in _claimable(now).clauses:
+        if len(rows) >= limit:
+            break
         # (next_attempt_at, id) is the index's own order (pending rows: NULL, then by id): no sort, no scan.
-        query = select(OutboundPost).where(condition).order_by(OutboundPost.next_attempt_at, OutboundPost.id).limit(1)
+        query = select(OutboundPost).where(condition).order_by(OutboundPost.next_attempt_at, OutboundPost.id)
         if keys is not None:
             query = query.where(OutboundPost.work_key.in_(list(keys)))
-        post = session.scalars(query.with_for_update(skip_locked=True)).first()
-        if post is not None:
-            break
-    if post is None:
-        return None
+        rows.extend(session.scalars(query.limit(limit - len(rows)).with_for_update(skip_locked=True)))
+    if not rows:
+        return []
+    dm_channels = _cached_dm_channels(session, [row for row in rows if row.kind == PostKind.DM])
+    claimed = [_claim(row, now=now, worker=worker, dm_channels=dm_channels) for row in rows]
+    session.flush()
+    return claimed
+
+
+def _cached_dm_channels(session: Session, posts: list[OutboundPost]) -> dict[tuple[str, str], str]:
+    """(team, user) -> cached DM channel id, for these DM posts, in one query."""
+    users_by_team: dict[str, set[str]] = {}
+    for post in posts:
+        if post.user_id:
+            users_by_team.setdefault(post.team_id, set()).add(post.user_id)
+    if not users_by_team:
+        return {}
+    # team first, then users: the (team_id, user_id) unique index answers it
+    wanted = or_(*(and_(SlackUser.team_id == team, SlackUser.user_id.in_(sorted(users))) for team, users in users_by_team.items()))
+    found = session.execute(
+        select(SlackUser.team_id, SlackUser.user_id, SlackUser.dm_channel_id).where(wanted, SlackUser.dm_channel_id.is_not(None))
+    )
+    return {(team, user): channel for team, user, channel in found}
+
+
+def _claim(post: OutboundPost, *, now: datetime, worker: str, dm_channels: dict[tuple[str, str], str]) -> ClaimedPost:
     was_stale = post.status == PostStatus.CLAIMED
     post.status = PostStatus.CLAIMED
     post.claimed_by = worker
     post.claimed_at = now
     post.attempts += 1
-    session.flush()
     payload = json.loads(post.payload or "{}")
     return ClaimedPost(
         id=post.id,
@@ -137,6 +177,7 @@ def claim_next(
         subject_id=post.subject_id,
         attempts=post.attempts,
         was_stale=was_stale,
+        dm_channel=dm_channels.get((post.team_id, post.user_id or "")),
     )
 
 
@@ -154,13 +195,19 @@ def record_posted(session: Session, post_id: int, *, ts: str | None, channel_id:
 
 def release_claim(session: Session, post_id: int) -> None:
     """Give a claimed post back untried (the sender chose not to send it now); not an attempt."""
-    post = session.get(OutboundPost, post_id)
-    if post is None or post.status != PostStatus.CLAIMED:
-        return
-    post.status = PostStatus.PENDING
-    post.attempts = max(0, post.attempts - 1)
-    post.claimed_by = None
-    post.claimed_at = None
+    release_claims(session, [post_id])
+
+
+def release_claims(session: Session, post_ids: Collection[int]) -> None:
+    """`release_claim` for several posts (the unsent rest of a claimed batch) in one transaction."""
+    for post_id in post_ids:
+        post = session.get(OutboundPost, post_id)
+        if post is None or post.status != PostStatus.CLAIMED:
+            continue
+        post.status = PostStatus.PENDING
+        post.attempts = max(0, post.attempts - 1)
+        post.claimed_by = None
+        post.claimed_at = None
     session.flush()
 
 

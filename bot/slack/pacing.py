@@ -42,6 +42,8 @@ METHOD_LIMITS: dict[str, Limit] = {
     "chat.getPermalink": TIER_4,
     "chat.update": TIER_3,
     "conversations.open": TIER_3,
+    "conversations.history": TIER_3,  # the outbox's marker check after a crash or a lost answer
+    "conversations.replies": TIER_3,
     "conversations.info": TIER_3,
     "conversations.members": TIER_4,
     "users.info": TIER_4,

@@ -20,9 +20,17 @@ from bot.db import session_scope
 from bot.domain.states import PostKind, PostStatus
 from bot.runtime import Runtime
 from bot.services.after_post import run_after_post
-from bot.services.outbox import ClaimedPost, claim_next, record_failure, record_posted, release_claim
+from bot.services.outbox import (
+    CLAIM_BATCH,
+    ClaimedPost,
+    claim_batch,
+    record_failure,
+    record_posted,
+    release_claim,
+    release_claims,
+)
 from bot.services.set_health import LOST_CHANNEL_ERRORS, REASONS, pause_for_lost_channel
-from bot.services.users import cached_dm_channel, remember_dm_channel
+from bot.services.users import remember_dm_channel
 from bot.slack.installations import WorkspaceNotInstalled
 from bot.slack.messages import render, with_permalinks
 
@@ -77,18 +85,46 @@ class Poster:
         # Request threads pass a bound: a post the limits hold back longer is left to the tick,
         # so listener threads (which every ack needs) never queue behind the pacer.
         self._max_pacing_wait = max_pacing_wait
+        self._opened_dms: dict[tuple[str, str], str] = {}  # (team, user) -> DM channel opened by this poster
 
     def deliver_due(self, now: datetime, *, keys: Collection[str] | None = None, limit: int = 1000) -> DeliveryReport:
         """Deliver up to `limit` due posts (only those with `keys`, when given)."""
         report = DeliveryReport()
-        for _ in range(limit):
+        taken = 0
+        while taken < limit:
+            # A batch per claim transaction: one commit for many posts, DM channel ids included.
             with session_scope(self._runtime.session_factory) as session:
-                post = claim_next(session, now=now, worker=WORKER_ID, keys=keys)
-            if post is None:
+                batch = claim_batch(session, now=now, worker=WORKER_ID, keys=keys, limit=min(CLAIM_BATCH, limit - taken))
+            if not batch:
                 break
-            if not self._deliver(post, now, report):
+            taken += len(batch)
+            if not self._deliver_batch(batch, now, report):
                 break  # paced out: the tick delivers the rest
         return report
+
+    def _deliver_batch(self, batch: list[ClaimedPost], now: datetime, report: DeliveryReport) -> bool:
+        """Deliver a claimed batch in order; False when paced out. The posts not tried are given back."""
+        for index, post in enumerate(batch):
+            try:
+                delivered = self._deliver(post, now, report)
+            except BaseException:
+                # The post that raised may have reached Slack: it stays claimed (stale claim + marker
+                # check, as after a crash). The ones after it were never tried.
+                self._release_untried(batch[index + 1 :])
+                raise
+            if not delivered:
+                self._release_untried(batch[index + 1 :])
+                return False
+        return True
+
+    def _release_untried(self, posts: list[ClaimedPost]) -> None:
+        if not posts:
+            return
+        try:
+            with session_scope(self._runtime.session_factory) as session:
+                release_claims(session, [post.id for post in posts])
+        except Exception:  # best effort: left claimed, they go stale and are taken over later
+            logger.exception("could not give back %s claimed post(s)", len(posts))
 
     def _deliver(self, post: ClaimedPost, now: datetime, report: DeliveryReport) -> bool:
         try:
@@ -148,6 +184,7 @@ class Poster:
             return None
         cursor = None
         for _ in range(MARKER_PAGES):
+            self._pace(post.team_id, "conversations.replies" if post.thread_ts else "conversations.history")
             if post.thread_ts:
                 page = client.conversations_replies(
                     channel=channel, ts=post.thread_ts, include_all_metadata=True, limit=200, cursor=cursor
@@ -190,13 +227,14 @@ class Poster:
             raise PacedOut(method)
 
     def _dm_channel(self, client: WebClient, post: ClaimedPost) -> str:
-        user_id = post.user_id or ""
-        with session_scope(self._runtime.session_factory) as session:
-            cached = cached_dm_channel(session, team_id=post.team_id, user_id=user_id)
+        """The DM channel: cached (resolved at claim), opened earlier by this poster, or opened now."""
+        key = (post.team_id, post.user_id or "")
+        cached = post.dm_channel or self._opened_dms.get(key)
         if cached:
             return cached
         self._pace(post.team_id, "conversations.open")
-        channel = str(client.conversations_open(users=user_id)["channel"]["id"])
+        channel = str(client.conversations_open(users=key[1])["channel"]["id"])
         with session_scope(self._runtime.session_factory) as session:
-            remember_dm_channel(session, team_id=post.team_id, user_id=user_id, channel_id=channel)
+            remember_dm_channel(session, team_id=post.team_id, user_id=key[1], channel_id=channel)
+        self._opened_dms[key] = channel  # later posts of the same batch were claimed before this
         return channel
