@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from typing import Any
+
+from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -60,6 +62,17 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def insert_once(session: Session, table: Table, values: dict[str, Any], *, unique: tuple[str, ...]) -> int | None:
+    """INSERT ... ON CONFLICT (unique) DO NOTHING RETURNING id: the new row's id, or None when a
+    row with that key exists. One statement, where a savepoint around a failing insert takes three."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table).values(values).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
+    return session.scalar(statement)
 
 
 def database_answers(engine: Engine) -> bool:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.domain.advice import check_reply, nudge_text
+from bot.db import insert_once
+from bot.domain.advice import ReplyProblem, check_reply, nudge_text
 from bot.domain.enums import ContributionKind, Phase, Role
 from bot.domain.phases import classify_reply, question_limit
 from bot.domain.states import MemberState, PostKind, PresentationStatus
-from bot.models import Acknowledgement, Contribution, LearningSet, Presentation
+from bot.models import Acknowledgement, Contribution, LearningSet, Membership, Presentation, RoleAssignment
 from bot.services.members import find_membership
 from bot.services.outbox import enqueue_post
 from bot.services.rounds import advance_phase, roles_of
@@ -35,51 +36,102 @@ def find_presentation_by_root(session: Session, *, channel_id: str, root_ts: str
     ).one_or_none()
 
 
+@dataclass(frozen=True)
+class _ReplyContext:
+    """What recording one reply needs to know, read in one statement."""
+
+    presentation_id: int
+    set_id: int
+    team_id: str
+    status: str
+    phase: Phase
+    member_state: str | None
+    roles: frozenset[Role]
+    posted_in_phase: int  # the author's replies in this phase so far (not deleted)
+    questions_in_phase: int
+
+
+def _reply_context_query():  # type: ignore[no-untyped-def]
+    """Built once (bound parameters :channel_id, :thread_ts, :user_id): composing a statement
+    costs more Python time than SQLite takes to run it."""
+    user_id = bindparam("user_id")
+    mine = (Contribution.presentation_id == Presentation.id) & (Contribution.user_id == user_id) & (
+        Contribution.phase == func.coalesce(Presentation.phase, 0)
+    ) & Contribution.deleted_at.is_(None)
+    posted = select(func.count(Contribution.id)).where(mine).scalar_subquery()
+    questions = select(func.count(Contribution.id)).where(mine, Contribution.kind == ContributionKind.QUESTION).scalar_subquery()
+    return (
+        select(
+            Presentation.id, Presentation.set_id, LearningSet.team_id, Presentation.status, Presentation.phase,
+            Membership.state, RoleAssignment.role, posted, questions,
+        )
+        .join(LearningSet, LearningSet.id == Presentation.set_id)
+        .outerjoin(Membership, (Membership.set_id == Presentation.set_id) & (Membership.user_id == user_id))
+        .outerjoin(RoleAssignment, (RoleAssignment.presentation_id == Presentation.id) & (RoleAssignment.user_id == user_id))
+        .where(Presentation.channel_id == bindparam("channel_id"), Presentation.root_ts == bindparam("thread_ts"))
+        .with_for_update(key_share=True, of=Presentation)
+    )
+
+
+_REPLY_CONTEXT = _reply_context_query()
+
+
+def _reply_context(session: Session, *, channel_id: str, thread_ts: str, user_id: str) -> _ReplyContext | None:
+    """The presentation behind a thread, the author's membership, roles and replies so far.
+
+    One statement instead of one per fact: a reply is the bot's most frequent write. On
+    PostgreSQL it also locks the presentation row (FOR NO KEY UPDATE, which inserting replies'
+    KEY SHARE locks do not wait on), so two last replies at once are checked for an early
+    advance one after the other and never both advance or both miss it.
+    """
+    rows = session.execute(_REPLY_CONTEXT, {"channel_id": channel_id, "thread_ts": thread_ts, "user_id": user_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return _ReplyContext(
+        presentation_id=first[0], set_id=first[1], team_id=first[2], status=first[3], phase=Phase(first[4] or 0),
+        member_state=first[5], roles=frozenset(Role(row[6]) for row in rows if row[6] is not None),
+        posted_in_phase=int(first[7] or 0), questions_in_phase=int(first[8] or 0),
+    )
+
+
 def record_reply(
     session: Session, *, channel_id: str, thread_ts: str, ts: str, user_id: str, text: str, now: datetime
 ) -> ReplyOutcome | None:
     """Record a thread reply once; None when it is not ours to record (not a presentation, a
-    non-member, a closed presentation, or a redelivery)."""
-    presentation = find_presentation_by_root(session, channel_id=channel_id, root_ts=thread_ts)
-    if presentation is None or presentation.status not in (PresentationStatus.OPEN, PresentationStatus.PAUSED):
+    non-member, a closed presentation, or a redelivery).
+
+    Redeliveries are caught by the contribution's own unique (channel, ts) key, so a reply
+    needs no separate event receipt. A reply costs three statements: the context, the insert
+    and, for a questioner's first reply in a questioning phase, the early-advance check.
+    """
+    context = _reply_context(session, channel_id=channel_id, thread_ts=thread_ts, user_id=user_id)
+    if context is None or context.status not in (PresentationStatus.OPEN, PresentationStatus.PAUSED):
         return None
-    learning_set = session.get(LearningSet, presentation.set_id)
-    membership = find_membership(session, learning_set, user_id) if learning_set else None
-    if learning_set is None or membership is None or membership.state in (MemberState.LEFT, MemberState.OBSERVER):
+    if context.member_state is None or context.member_state in (MemberState.LEFT, MemberState.OBSERVER):
         return None
-    phase = Phase(presentation.phase or 0)
-    roles = roles_of(session, presentation.id)
-    my_roles = {role for role, users in roles.items() if user_id in users}
-    kind = classify_reply(phase, author_role_set=my_roles)
+    phase = context.phase
+    kind = classify_reply(phase, author_role_set=context.roles)
     problems: list[str] = []
     limit = question_limit(phase)
-    if kind == ContributionKind.QUESTION and Role.QUESTIONER in my_roles and limit is not None:
-        asked = _count(session, presentation.id, user_id, phase, ContributionKind.QUESTION)
-        problems = [str(p) for p in check_reply(text, questions_so_far=asked, limit=limit)]
-    contribution = Contribution(
-        presentation_id=presentation.id,
-        channel_id=channel_id,
-        ts=ts,
-        user_id=user_id,
-        phase=int(phase),
-        kind=kind,
-        text=text,
-        problems=",".join(problems) or None,
-        created_at=now,
+    if kind == ContributionKind.QUESTION and Role.QUESTIONER in context.roles and limit is not None:
+        problems = [str(p) for p in check_reply(text, questions_so_far=context.questions_in_phase, limit=limit)]
+    contribution_id = insert_once(
+        session,
+        Contribution.__table__,  # type: ignore[arg-type]
+        dict(
+            presentation_id=context.presentation_id, channel_id=channel_id, ts=ts, user_id=user_id, phase=int(phase),
+            kind=kind, text=text, problems=",".join(problems) or None, created_at=now,
+        ),
+        unique=("channel_id", "ts"),
     )
-    try:
-        with session.begin_nested():
-            session.add(contribution)
-            session.flush()
-    except IntegrityError:
+    if contribution_id is None:
         return None  # the same message delivered again
     if problems:
-        from bot.domain.advice import ReplyProblem
-
         enqueue_post(
             session,
             work_key=f"advice:{channel_id}:{ts}",
-            team_id=learning_set.team_id,
+            team_id=context.team_id,
             kind=PostKind.EPHEMERAL,
             channel_id=channel_id,
             user_id=user_id,
@@ -87,23 +139,45 @@ def record_reply(
             text=nudge_text([ReplyProblem(p) for p in problems]),
             now=now,
         )
-    advanced = maybe_advance_early(session, learning_set, presentation, now=now)
-    return ReplyOutcome(contribution.id, kind, problems, advanced)
+    advanced = None
+    # Only a questioner's first reply in a phase can be the one that completes it.
+    if Role.QUESTIONER in context.roles and context.posted_in_phase == 0 and context.status == PresentationStatus.OPEN \
+            and phase in EARLY_ADVANCE_PHASES and _waiting_questioner_count(session, context.presentation_id, context.set_id, phase) == 0:
+        presentation = session.get(Presentation, context.presentation_id)
+        learning_set = session.get(LearningSet, context.set_id)
+        assert presentation is not None and learning_set is not None
+        advanced = advance_phase(session, learning_set, presentation, now=now, on_schedule=False)
+    return ReplyOutcome(contribution_id, kind, problems, advanced)
 
 
-def _count(session: Session, presentation_id: int, user_id: str, phase: Phase, kind: ContributionKind) -> int:
-    return int(
-        session.scalar(
-            select(func.count(Contribution.id)).where(
-                Contribution.presentation_id == presentation_id,
-                Contribution.user_id == user_id,
-                Contribution.phase == int(phase),
-                Contribution.kind == kind,
-                Contribution.deleted_at.is_(None),
-            )
-        )
-        or 0
+def _waiting_questioners_query():  # type: ignore[no-untyped-def]
+    """Available questioners who have neither posted (not deleted) nor acknowledged in the phase
+    (bound parameters :presentation_id, :set_id, :phase); built once, like _REPLY_CONTEXT."""
+    presentation_id, phase = bindparam("presentation_id"), bindparam("phase")
+    posted = select(Contribution.id).where(
+        Contribution.presentation_id == presentation_id, Contribution.user_id == RoleAssignment.user_id,
+        Contribution.phase == phase, Contribution.deleted_at.is_(None),
     )
+    acked = select(Acknowledgement.id).where(
+        Acknowledgement.presentation_id == presentation_id, Acknowledgement.user_id == RoleAssignment.user_id,
+        Acknowledgement.phase == phase,
+    )
+    return (
+        select(func.count(RoleAssignment.id))
+        .join(Membership, (Membership.set_id == bindparam("set_id")) & (Membership.user_id == RoleAssignment.user_id))
+        .where(
+            RoleAssignment.presentation_id == presentation_id, RoleAssignment.role == Role.QUESTIONER,
+            Membership.state == MemberState.ACTIVE, ~posted.exists(), ~acked.exists(),
+        )
+    )
+
+
+_WAITING_QUESTIONERS = _waiting_questioners_query()
+
+
+def _waiting_questioner_count(session: Session, presentation_id: int, set_id: int, phase: Phase) -> int:
+    params = {"presentation_id": presentation_id, "set_id": set_id, "phase": int(phase)}
+    return int(session.scalar(_WAITING_QUESTIONERS, params) or 0)
 
 
 def edit_reply(session: Session, *, channel_id: str, ts: str, text: str, now: datetime) -> bool:
@@ -200,11 +274,14 @@ def maybe_advance_early(session: Session, learning_set: LearningSet, presentatio
     session.refresh(presentation, with_for_update={"key_share": True})
     if presentation.status != PresentationStatus.OPEN or presentation.phase is None:
         return None
-    if Phase(presentation.phase) not in EARLY_ADVANCE_PHASES:
+    phase = Phase(presentation.phase)
+    if phase not in EARLY_ADVANCE_PHASES:
         return None
-    if not roles_of(session, presentation.id)[Role.QUESTIONER] or waiting_questioners(session, presentation):
+    if not roles_of(session, presentation.id)[Role.QUESTIONER]:
         return None
-    if Phase(presentation.phase) != Phase.P0 and not _anyone_posted(session, presentation):
+    if _waiting_questioner_count(session, presentation.id, presentation.set_id, phase):
+        return None
+    if phase != Phase.P0 and not _anyone_posted(session, presentation):
         return None
     return advance_phase(session, learning_set, presentation, now=now, on_schedule=False)
 

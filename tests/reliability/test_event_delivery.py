@@ -144,3 +144,31 @@ def test_every_member_replying_at_the_same_moment_loses_no_reply(bot: BotDriver,
     assert dispatch_all(bot, requests) == [200] * len(requests)
     assert count(bot, Contribution) == len(requests)
     assert not bot_errors, describe(bot_errors)
+
+
+def test_the_questioners_last_replies_at_the_same_moment_advance_the_phase_exactly_once(bot: BotDriver) -> None:
+    """record_reply checks for an early advance only on a questioner's first reply in a phase,
+    under the presentation's lock: replies arriving together neither both advance nor both miss it."""
+    from sqlalchemy import select
+
+    from bot.db import session_scope
+    from bot.domain.enums import Role
+    from bot.models import OutboundPost, RoleAssignment, Round
+
+    root = open_presentation(bot)
+    with session_scope(bot.runtime.session_factory) as session:
+        presentation = session.scalars(select(Presentation)).one()
+        pid, phase = presentation.id, presentation.phase
+        questioners = list(session.scalars(select(RoleAssignment.user_id).where(
+            RoleAssignment.presentation_id == pid, RoleAssignment.role == Role.QUESTIONER)))
+    assert len(questioners) >= 2
+    requests = []
+    for i, user in enumerate(questioners):
+        ts = bot.fake.add_message(CHANNEL, user=user, text=f"what happened next {i}?", thread_ts=root)
+        requests.append(slack_requests.event(reply_event(user, f"what happened next {i}?", ts=ts, thread_ts=root)))
+    assert dispatch_all(bot, requests) == [200] * len(requests)
+    with session_scope(bot.runtime.session_factory) as session:
+        assert session.get(Presentation, pid).phase == phase + 1
+        assert sorted(session.scalars(select(Round.phase).where(Round.presentation_id == pid))) == list(range(phase + 2))
+    assert count(bot, OutboundPost, OutboundPost.work_key == f"prompt:{pid}:{phase + 1}") == 1
+    assert count(bot, Contribution) == len(questioners)

@@ -107,23 +107,25 @@ def register(app: App, runtime: Runtime) -> None:
         subtype = event.get("subtype")
         channel_id = event.get("channel") or ""
         now = runtime.now()
-        with session_scope(runtime.session_factory) as session:
-            if not first_delivery(session, event_id=body.get("event_id"), team_id=context.team_id, now=now):
-                return
-            if subtype == "message_changed":
-                message = event.get("message") or {}
-                if message.get("ts") and isinstance(message.get("text"), str):
-                    edit_reply(session, channel_id=channel_id, ts=message["ts"], text=message["text"], now=now)
-                return
-            if subtype == "message_deleted":
-                if event.get("deleted_ts"):
+        if subtype in ("message_changed", "message_deleted"):
+            with session_scope(runtime.session_factory) as session:
+                # A redelivered old edit must not overwrite a newer one: edits are deduplicated by event id.
+                if not first_delivery(session, event_id=body.get("event_id"), team_id=context.team_id, now=now):
+                    return
+                if subtype == "message_changed":
+                    message = event.get("message") or {}
+                    if message.get("ts") and isinstance(message.get("text"), str):
+                        edit_reply(session, channel_id=channel_id, ts=message["ts"], text=message["text"], now=now)
+                elif event.get("deleted_ts"):
                     delete_reply(session, channel_id=channel_id, ts=event["deleted_ts"], now=now)
-                return
-            if subtype not in (None, "thread_broadcast") or event.get("bot_id"):
-                return  # joins, topics, files, other apps' posts
-            thread_ts, ts, user_id = event.get("thread_ts"), event.get("ts"), event.get("user")
-            if not thread_ts or not ts or thread_ts == ts or not user_id or not isinstance(event.get("text"), str):
-                return
+            return
+        if subtype not in (None, "thread_broadcast") or event.get("bot_id"):
+            return  # joins, topics, files, other apps' posts
+        thread_ts, ts, user_id = event.get("thread_ts"), event.get("ts"), event.get("user")
+        if not thread_ts or not ts or thread_ts == ts or not user_id or not isinstance(event.get("text"), str):
+            return  # not a thread reply: nothing to record, no database work
+        # No event receipt: record_reply's unique (channel, ts) key already makes a redelivery a no-op.
+        with session_scope(runtime.session_factory) as session:
             outcome = record_reply(
                 session, channel_id=channel_id, thread_ts=thread_ts, ts=ts, user_id=user_id, text=event["text"], now=now
             )
