@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -95,6 +99,62 @@ def start_fake(users: Iterable[str] = (), channels: dict[str, list[str]] | None 
     for channel, members in (channels or {}).items():
         fake.add_channel(channel, members=members)
     return fake.start()
+
+
+@dataclass
+class FakeProcess:
+    """A FakeSlack serving from its own process (see `start_fake_process`)."""
+
+    process: subprocess.Popen[str]
+    base_url: str
+    url: str
+
+    def response_url(self, name: str = "default") -> str:
+        return f"{self.url}/response/{name}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_fake_process(users: Iterable[str], channels: dict[str, list[str]]) -> FakeProcess:
+    """The fake Slack in a process of its own, for the HTTP runs.
+
+    The fake validates every call against Slack's OpenAPI spec, which costs CPU. In the bench
+    process it would share the GIL with the asyncio load client, so a contender's after-ack calls
+    (the bot's views.publish, respond) would slow the client's own timer, and the floors, which make
+    no such calls, would not pay it. In its own process it still uses the 2 cores (a real Slack
+    would not) but not the client's GIL; every contender is measured against this same process.
+    """
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as spec:
+        json.dump({"users": list(users), "channels": channels}, spec)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from bench.common import serve_fake; serve_fake()", spec.name],
+        env=bench_env("", ""), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    line = process.stdout.readline()  # type: ignore[union-attr]
+    os.unlink(spec.name)
+    if not line:
+        raise RuntimeError("the fake Slack process did not start")
+    urls = json.loads(line)
+    return FakeProcess(process, urls["base_url"], urls["url"])
+
+
+def serve_fake() -> None:
+    """Entry point of the fake's process: serve until terminated; print its URLs as one JSON line."""
+    import signal
+
+    with open(sys.argv[1]) as f:
+        spec = json.load(f)
+    quiet_logs()
+    fake = start_fake(spec["users"], spec["channels"])
+    print(json.dumps({"base_url": fake.base_url, "url": fake.url}), flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    while True:
+        signal.pause()
 
 
 def settings_for(fake: FakeSlack, database_url: str) -> Settings:

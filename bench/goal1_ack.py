@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ from tests.support.processes import free_port
 from tests.support.slack_requests import SIGNING_SECRET, url_verification
 
 from bench import floors
-from bench.common import BOT_TOKEN, Results, bench_env, interleaved, ms, percentile, runtime_for
+from bench.common import BOT_TOKEN, Results, bench_env, interleaved, ms, percentile, runtime_for, start_fake_process
 from bench.httpload import load
+from bench.seed import Seeded
 from bench.traffic import KINDS, request
 
 GUNICORN_FLAGS = ["--workers", "2", "--threads", "4", "--log-level", "warning"]  # the Procfile's defaults
@@ -39,7 +41,9 @@ def inprocess_apps(env: Env) -> dict[str, tuple[App, DrainableExecutor]]:
     api = env.fake.base_url  # type: ignore[attr-defined]
     apps: dict[str, tuple[App, DrainableExecutor]] = {}
     ex = DrainableExecutor()
-    apps["bot (pbr=False)"] = (build_app(runtime_for(env.fake, env.engine), listener_executor=ex), ex)  # type: ignore[arg-type]
+    runtime = runtime_for(env.fake, env.engine)  # type: ignore[arg-type]
+    ex.also_drain(runtime.delivery)  # the bot's posts (background deliverer) are after-ack work too
+    apps["bot (pbr=False)"] = (build_app(runtime, listener_executor=ex), ex)
     for pbr in (False, True):
         ex = DrainableExecutor()
         apps[f"bare Bolt (pbr={pbr})"] = (floors.make_bare(api_url=api, token=BOT_TOKEN, signing_secret=SIGNING_SECRET,
@@ -51,12 +55,13 @@ def inprocess_apps(env: Env) -> dict[str, tuple[App, DrainableExecutor]]:
     return apps
 
 
-def _requests(env: Env, kind: str, n: int, rng: random.Random) -> list:
+def _requests(env: Env, kind: str, n: int, rng: random.Random, fake: object = None) -> list:
+    """`n` requests of `kind` from random sets; response_url points at `fake` (default: env.fake)."""
+    response_url = (fake or env.fake).response_url("bench")  # type: ignore[attr-defined]
     out = []
     for _ in range(n):
         i = rng.randrange(env.sets)
-        out.append(request(kind, i, presentation_id=env.presentation_ids[i],
-                           response_url=env.fake.response_url("bench")))  # type: ignore[attr-defined]
+        out.append(request(kind, i, presentation_id=env.presentation_ids[i], response_url=response_url))
     return out
 
 
@@ -91,15 +96,19 @@ def run_inprocess(results: Results, env: Env, *, rounds: int, per_kind: int) -> 
 
 def start_gunicorn(target: str, env_vars: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
+    # stderr to a file, never an unread pipe: once 64 KB of log lines fill a pipe, every logging
+    # call in the server blocks on the handler's lock and the server stops answering.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", *GUNICORN_FLAGS, target],
-        env=env_vars, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env_vars, stdout=subprocess.DEVNULL, stderr=log,
     )
     url = f"http://127.0.0.1:{port}/slack/events"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{target} exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            log.seek(0)
+            raise RuntimeError(f"{target} exited: {log.read().decode()[-2000:]}")
         try:
             if url_verification().post(url, timeout=2)[0] == 200:
                 return process, url
@@ -109,8 +118,8 @@ def start_gunicorn(target: str, env_vars: dict[str, str]) -> tuple[subprocess.Po
     raise RuntimeError(f"{target} did not start")
 
 
-def http_servers(env: Env) -> dict[str, tuple[subprocess.Popen[bytes], str]]:
-    base = bench_env(env.fake.base_url, env.database_url)  # type: ignore[attr-defined]
+def http_servers(env: Env, fake_url: str) -> dict[str, tuple[subprocess.Popen[bytes], str]]:
+    base = bench_env(fake_url, env.database_url)
     servers = {}
     servers["bot (pbr=False)"] = start_gunicorn("bot:create_wsgi_app()", base)
     servers["bare Bolt (pbr=False)"] = start_gunicorn("bench.floors:bare_wsgi()", base)
@@ -129,7 +138,11 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 def run_http(results: Results, env: Env, *, rounds: int, per_kind: int, clients: int, per_client: int) -> None:
-    servers = http_servers(env)
+    # The fake Slack of these runs serves from its own process (see start_fake_process): the bot,
+    # bare Bolt and the reference all call the same one, and none of them shares the client's GIL.
+    seeded = Seeded(sets=env.sets, dm_members=0, open_presentation_ids=[])
+    fake = start_fake_process(seeded.users(), seeded.channels())
+    servers = http_servers(env, fake.base_url)
     rng = random.Random(2)
     try:
         def contender(name: str) -> Callable[[int], None]:
@@ -137,13 +150,11 @@ def run_http(results: Results, env: Env, *, rounds: int, per_kind: int, clients:
 
             def run(_round: int) -> None:
                 for kind in KINDS:  # one client, one request at a time
-                    outcomes = load(url, [_requests(env, kind, per_kind, rng)])
+                    outcomes = load(url, [_requests(env, kind, per_kind, rng, fake)])
                     latencies = [t for t, _ in outcomes]
                     results.add("1-http", f"{kind} p50 ms", name, ms(percentile(latencies, 50)))
                     results.add("1-http", f"{kind} p99 ms", name, ms(percentile(latencies, 99)))
-                batches = [[r for kind in KINDS for r in _requests(env, kind, 1, rng)][: per_client] * 1
-                           for _ in range(clients)]
-                batches = [sum((_requests(env, KINDS[(c + k) % len(KINDS)], 1, rng) for k in range(per_client)), [])
+                batches = [sum((_requests(env, KINDS[(c + k) % len(KINDS)], 1, rng, fake) for k in range(per_client)), [])
                            for c in range(clients)]
                 outcomes = load(url, batches)
                 latencies = [t for t, _ in outcomes]
@@ -161,3 +172,4 @@ def run_http(results: Results, env: Env, *, rounds: int, per_kind: int, clients:
                      f"per round; gunicorn {' '.join(GUNICORN_FLAGS)} for every app")
     finally:
         stop([p for p, _ in servers.values()])
+        fake.stop()

@@ -39,9 +39,10 @@ def finish_clock(results: Results, process: subprocess.Popen[bytes], started: fl
 
 def serve_memory(results: Results, env: Env, *, requests: int, clients: int = 50) -> None:
     port = free_port()
+    # stderr to DEVNULL, not an unread pipe: a full pipe blocks every logging call in the server.
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(port)],
                                env=bench_env(env.fake.base_url, env.database_url),  # type: ignore[attr-defined]
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/slack/events"
     try:
         deadline = time.monotonic() + 60

@@ -13,6 +13,7 @@ from bot.clock import utcnow
 from bot.config import Settings
 from bot.db import make_engine, make_session_factory
 from bot.slack.client import ClientProvider, SingleWorkspaceClients, make_web_client
+from bot.slack.delivery import BackgroundDelivery, Delivery
 from bot.slack.installations import InstallationClients, OAuthStores, build_oauth_stores
 from bot.slack.pacing import Pacer
 
@@ -26,6 +27,8 @@ class Runtime:
     now: Callable[[], datetime] = utcnow
     oauth: OAuthStores | None = None  # set in multi-workspace (OAuth) mode only
     pacer: Pacer = field(default_factory=Pacer)  # outbound Web API pacing for this process (the poster)
+    # Where `deliver_soon` sends queued posts: a background thread per process (tests: inline).
+    delivery: Delivery = field(default_factory=BackgroundDelivery)
 
 
 def build_runtime(settings: Settings, *, engine: Engine | None = None) -> Runtime:

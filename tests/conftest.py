@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
+from bot.slack.delivery import InlineDelivery
 from bot.slack.pacing import unpaced
 from bot.slack.app import build_app
 from tests.support.bot_driver import BotDriver, DrainableExecutor
@@ -34,7 +35,10 @@ def make_settings(fake: FakeSlack, engine: Engine, **overrides: object) -> Setti
 @pytest.fixture
 def runtime(fake_slack: FakeSlack, engine: Engine) -> Runtime:
     # Unpaced: scenarios post many messages into one channel at once; pacing has its own unit tests.
-    return replace(build_runtime(make_settings(fake_slack, engine), engine=engine), pacer=unpaced())
+    # Inline delivery: a listener's posts are made before the driver's drain returns (the background
+    # deliverer has its own tests in tests/integration/test_background_delivery.py).
+    runtime = build_runtime(make_settings(fake_slack, engine), engine=engine)
+    return replace(runtime, pacer=unpaced(), delivery=InlineDelivery())
 
 
 @pytest.fixture

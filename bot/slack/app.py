@@ -16,6 +16,13 @@ from bot.slack.request_ids import ContextExecutor, RequestIdApp
 from bot.slack.listeners import actions, commands, errors, events, lifecycle, presentations, views
 from bot.slack.listeners import action_followup, reflections
 
+# Listener threads per process. With process_before_response=False every command and button ack
+# runs on this pool while the HTTP thread polls for it, so an ack must never queue behind other
+# listeners' after-ack work (a transaction, respond, views.publish; posts go to the background
+# deliverer). A worker has at most `--threads` acks in flight plus that work; the pool only
+# creates a thread when none is idle, so a generous cap costs nothing at rest.
+LISTENER_THREADS = 32
+
 
 def build_app(
     runtime: Runtime,
@@ -38,7 +45,7 @@ def build_app(
         for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
             os.environ.pop(name, None)
     # Listeners run on these threads; ContextExecutor carries the request id into them.
-    executor = ContextExecutor(listener_executor or ThreadPoolExecutor(max_workers=5, thread_name_prefix="bolt"))
+    executor = ContextExecutor(listener_executor or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt"))
     app = RequestIdApp(
         name="als-bot",
         client=client,  # carries the bot token (single mode), SLACK_API_URL and our retry handlers

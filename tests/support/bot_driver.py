@@ -17,12 +17,18 @@ from tests.support.slack_requests import SignedRequest
 
 
 class DrainableExecutor(ThreadPoolExecutor):
-    """Bolt's listener executor, plus `drain()`: wait until every submitted listener has finished."""
+    """Bolt's listener executor, plus `drain()`: wait until every submitted listener has finished
+    (and, once `also_drain` is given a background deliverer, until the posts they queued are sent)."""
 
     def __init__(self) -> None:
         super().__init__(max_workers=8, thread_name_prefix="listener")
         self._pending: set[Future[Any]] = set()
         self._lock = threading.Lock()
+        self._deliverer: Any = None
+
+    def also_drain(self, delivery: object) -> None:
+        """Listeners poke this deliverer; drain waits for it too (inline delivery needs nothing)."""
+        self._deliverer = delivery if hasattr(delivery, "wait_idle") else None
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
         future = super().submit(fn, *args, **kwargs)
@@ -40,9 +46,11 @@ class DrainableExecutor(ThreadPoolExecutor):
             with self._lock:
                 pending = list(self._pending)
             if not pending:
-                return
+                break
             for future in pending:
                 future.result(timeout=timeout)
+        if self._deliverer is not None and not self._deliverer.wait_idle(timeout):
+            raise TimeoutError("the background deliverer did not finish its passes")
 
 
 class BotDriver:
@@ -50,6 +58,7 @@ class BotDriver:
 
     def __init__(self, app: App, runtime: Runtime, executor: DrainableExecutor, fake: FakeSlack) -> None:
         self.app, self.runtime, self.executor, self.fake = app, runtime, executor, fake
+        executor.also_drain(runtime.delivery)
         self.team_id = fake.team_id
 
     def send(self, request: SignedRequest) -> BoltResponse:
