@@ -13,7 +13,9 @@ from bench.common import TEAM
 from bench.seed import channel_of, root_ts_of, user_of
 
 KINDS = ("status", "present", "reply", "click", "home")
+QUESTIONERS = (0, 1, 2)  # members 0-2 are the questioners of every seeded open presentation (bench/seed.py)
 _ts = itertools.count(1)
+_next_questioner = itertools.cycle(QUESTIONERS)
 
 
 def unique_ts() -> str:
@@ -43,8 +45,11 @@ def request(kind: str, i: int, *, presentation_id: int, response_url: str) -> Si
     raise ValueError(kind)
 
 
-def reply(i: int, user: int = 0) -> SignedRequest:
-    """A questioner's thread reply in set `i`'s open presentation (a question, P1)."""
+def reply(i: int, user: int | None = None) -> SignedRequest:
+    """A questioner's thread reply in set `i`'s open presentation (a question in P1). The author
+    rotates over the three questioners, as in a real thread: one member asking again and again
+    would mostly measure the over-the-limit nudge, and no phase would ever complete early."""
+    user = next(_next_questioner) if user is None else user
     ts = unique_ts()
     return slack_requests.event(
         {"type": "message", "channel": channel_of(i), "channel_type": "group", "user": user_of(i, user),
