@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy import ColumnElement, Engine, Row, Table, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -119,15 +119,19 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-def insert_once(session: Session, table: Table, values: dict[str, Any], *, unique: tuple[str, ...]) -> int | None:
-    """INSERT ... ON CONFLICT (unique) DO NOTHING RETURNING id: the new row's id, or None when a
-    row with that key exists. One statement, where a savepoint around a failing insert takes three."""
+def insert_once(
+    session: Session, table: Table, values: dict[str, Any], *, unique: tuple[str, ...],
+    also_return: tuple[ColumnElement[Any], ...] = (), params: dict[str, Any] | None = None,
+) -> Row[Any] | None:
+    """INSERT ... ON CONFLICT (unique) DO NOTHING RETURNING id (and `also_return`, e.g. a scalar
+    subquery bound by `params`): the new row, or None when a row with that key exists. One
+    statement, where a savepoint around a failing insert takes three."""
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values(values).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
-    return session.scalar(statement)
+    statement = insert(table).values(values).on_conflict_do_nothing(index_elements=list(unique))
+    return session.execute(statement.returning(table.c.id, *also_return), params or {}).first()
 
 
 def database_answers(engine: Engine) -> bool:

@@ -102,8 +102,8 @@ def record_reply(
     non-member, a closed presentation, or a redelivery).
 
     Redeliveries are caught by the contribution's own unique (channel, ts) key, so a reply
-    needs no separate event receipt. A reply costs three statements: the context, the insert
-    and, for a questioner's first reply in a questioning phase, the early-advance check.
+    needs no separate event receipt. A reply costs two statements: the context and the insert
+    (which, for a questioner's first reply in a questioning phase, also checks for an early advance).
     """
     context = _reply_context(session, channel_id=channel_id, thread_ts=thread_ts, user_id=user_id)
     if context is None or context.status not in (PresentationStatus.OPEN, PresentationStatus.PAUSED):
@@ -116,7 +116,16 @@ def record_reply(
     limit = question_limit(phase)
     if kind == ContributionKind.QUESTION and Role.QUESTIONER in context.roles and limit is not None:
         problems = [str(p) for p in check_reply(text, questions_so_far=context.questions_in_phase, limit=limit)]
-    contribution_id = insert_once(
+    # Only a questioner's first reply in a phase can be the one that completes it. On PostgreSQL
+    # the insert also counts the other questioners still to engage (one round trip less); its
+    # snapshot is taken after _reply_context locked the presentation, so it sees every reply
+    # committed before ours. SQLite cannot qualify columns inside RETURNING: a statement of its own.
+    could_complete = (
+        Role.QUESTIONER in context.roles and context.posted_in_phase == 0
+        and context.status == PresentationStatus.OPEN and phase in EARLY_ADVANCE_PHASES
+    )
+    count_in_insert = could_complete and session.get_bind().dialect.name == "postgresql"
+    inserted = insert_once(
         session,
         Contribution.__table__,  # type: ignore[arg-type]
         dict(
@@ -124,9 +133,12 @@ def record_reply(
             kind=kind, text=text, problems=",".join(problems) or None, created_at=now,
         ),
         unique=("channel_id", "ts"),
+        also_return=(_OTHERS_WAITING,) if count_in_insert else (),
+        params=_waiting_params(context.presentation_id, context.set_id, phase, author=user_id) if count_in_insert else None,
     )
-    if contribution_id is None:
+    if inserted is None:
         return None  # the same message delivered again
+    contribution_id = inserted[0]
     if problems:
         enqueue_post(
             session,
@@ -140,9 +152,8 @@ def record_reply(
             now=now,
         )
     advanced = None
-    # Only a questioner's first reply in a phase can be the one that completes it.
-    if Role.QUESTIONER in context.roles and context.posted_in_phase == 0 and context.status == PresentationStatus.OPEN \
-            and phase in EARLY_ADVANCE_PHASES and _waiting_questioner_count(session, context.presentation_id, context.set_id, phase) == 0:
+    if could_complete and (inserted[1] if count_in_insert else _waiting_questioner_count(
+            session, context.presentation_id, context.set_id, phase)) == 0:
         presentation = session.get(Presentation, context.presentation_id)
         learning_set = session.get(LearningSet, context.set_id)
         assert presentation is not None and learning_set is not None
@@ -150,10 +161,11 @@ def record_reply(
     return ReplyOutcome(contribution_id, kind, problems, advanced)
 
 
-def _waiting_questioners_query():  # type: ignore[no-untyped-def]
-    """Available questioners who have neither posted (not deleted) nor acknowledged in the phase
-    (bound parameters :presentation_id, :set_id, :phase); built once, like _REPLY_CONTEXT."""
-    presentation_id, phase = bindparam("presentation_id"), bindparam("phase")
+def _waiting_questioners(*, but_author: bool):  # type: ignore[no-untyped-def]
+    """Count of available questioners who have neither posted (not deleted) nor acknowledged in
+    the phase (bound parameters :w_presentation_id, :w_set_id, :w_phase and, with `but_author`,
+    :w_author, who is left out). Built once, like _REPLY_CONTEXT."""
+    presentation_id, phase = bindparam("w_presentation_id"), bindparam("w_phase")
     posted = select(Contribution.id).where(
         Contribution.presentation_id == presentation_id, Contribution.user_id == RoleAssignment.user_id,
         Contribution.phase == phase, Contribution.deleted_at.is_(None),
@@ -162,22 +174,30 @@ def _waiting_questioners_query():  # type: ignore[no-untyped-def]
         Acknowledgement.presentation_id == presentation_id, Acknowledgement.user_id == RoleAssignment.user_id,
         Acknowledgement.phase == phase,
     )
-    return (
+    query = (
         select(func.count(RoleAssignment.id))
-        .join(Membership, (Membership.set_id == bindparam("set_id")) & (Membership.user_id == RoleAssignment.user_id))
+        .join(Membership, (Membership.set_id == bindparam("w_set_id")) & (Membership.user_id == RoleAssignment.user_id))
         .where(
             RoleAssignment.presentation_id == presentation_id, RoleAssignment.role == Role.QUESTIONER,
             Membership.state == MemberState.ACTIVE, ~posted.exists(), ~acked.exists(),
         )
     )
+    return query.where(RoleAssignment.user_id != bindparam("w_author")) if but_author else query
 
 
-_WAITING_QUESTIONERS = _waiting_questioners_query()
+_WAITING_QUESTIONERS = _waiting_questioners(but_author=False)
+_OTHERS_WAITING = _waiting_questioners(but_author=True).scalar_subquery()
+
+
+def _waiting_params(presentation_id: int, set_id: int, phase: Phase, *, author: str | None = None) -> dict[str, object]:
+    params: dict[str, object] = {"w_presentation_id": presentation_id, "w_set_id": set_id, "w_phase": int(phase)}
+    if author is not None:
+        params["w_author"] = author
+    return params
 
 
 def _waiting_questioner_count(session: Session, presentation_id: int, set_id: int, phase: Phase) -> int:
-    params = {"presentation_id": presentation_id, "set_id": set_id, "phase": int(phase)}
-    return int(session.scalar(_WAITING_QUESTIONERS, params) or 0)
+    return int(session.scalar(_WAITING_QUESTIONERS, _waiting_params(presentation_id, set_id, phase)) or 0)
 
 
 def edit_reply(session: Session, *, channel_id: str, ts: str, text: str, now: datetime) -> bool:
