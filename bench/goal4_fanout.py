@@ -58,22 +58,28 @@ class LimitedSlack(FakeSlack):
             channel = str(_parse_params(headers.get("content-type", ""), body, query).get("channel") or "")
         with self._limit_lock:
             # A call is allowed when its slot is now (the limiter's burst is the tolerance).
+            before = self._slots(method, channel)
             delay = self._limiter.reserve(TEAM, method, channel)
             if delay > 1e-9:
-                self._undo(method, channel)
+                self._undo(before)
                 self.rejected[method] += 1
-                retry_after = max(1, round(delay * 60 / 60))
+                retry_after = max(1, round(delay))
                 return _Reply.json({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)})
         return super()._handle_api(method, query, headers, body)
 
-    def _undo(self, method: str, channel: str | None) -> None:
-        # A rejected call does not use a slot: give back what reserve() took.
-        limiter = self._limiter
-        for key, limit in ((TEAM, method), (TEAM, "channel", channel or "")), :
-            pass
-        for key, limit in (((TEAM, method), FAKE_LIMITS.get(method)), ((TEAM, "channel", channel or ""), FAKE_PER_CHANNEL)):
-            if limit is not None and key in limiter._tat and (key[1] != "channel" or channel):
-                limiter._tat[key] -= limit.interval(self.scale)
+    def _slots(self, method: str, channel: str | None) -> dict[tuple[str, ...], float | None]:
+        """The limiter's state for the buckets this call counts against."""
+        keys = [(TEAM, method)] + ([(TEAM, "channel", channel)] if channel else [])
+        return {key: self._limiter._tat.get(key) for key in keys}
+
+    def _undo(self, before: dict[tuple[str, ...], float | None]) -> None:
+        # A rejected call does not use a slot: put back exactly what reserve() changed (subtracting
+        # one interval was wrong for a bucket that was idle while another one held the call back).
+        for key, tat in before.items():
+            if tat is None:
+                self._limiter._tat.pop(key, None)
+            else:
+                self._limiter._tat[key] = tat
 
 
 def make_fake(seeded: Seeded, scale: float) -> LimitedSlack:

@@ -8,21 +8,28 @@ two processes) does the work once. `python -m bot tick --at` and the clock proce
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, event
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import session_scope
 from bot.models import ProcessedEvent
 from bot.runtime import Runtime
 from bot.scheduler.reflections import send_weekly_reflections
+from bot.services.outbox import POSTS_QUEUED
 from bot.services.due_work import advance_due_phases, follow_up_actions, invite_presenters, send_due_nudges
+
+if TYPE_CHECKING:
+    from bot.slack.poster import DeliveryReport
 
 logger = logging.getLogger(__name__)
 
+MAX_POSTS_PER_TICK = 1000  # a bound, so one tick can never run forever (the next tick sends the rest)
 EVENT_RECEIPT_RETENTION = timedelta(days=7)  # Slack stops redelivering after a few hours at most
 
 
@@ -60,10 +67,7 @@ def deliver_posts(runtime: Runtime, now: datetime, summary: TickSummary) -> None
     """Deliver every queued post that is due (new, retry time reached, or a stale claim)."""
     from bot.slack.poster import Poster  # the tick is the edge that may talk to Slack
 
-    report = Poster(runtime).deliver_due(now)
-    summary.add("posts delivered", report.posted)
-    summary.add("posts to retry", report.failed)
-    summary.add("posts given up", report.abandoned)
+    _add_delivery(summary, Poster(runtime).deliver_due(now, limit=MAX_POSTS_PER_TICK))
 
 
 def advance_presentations(runtime: Runtime, now: datetime, summary: TickSummary) -> None:
@@ -82,25 +86,124 @@ def invite_next_presenters(runtime: Runtime, now: datetime, summary: TickSummary
     summary.add("presenter invitations", invite_presenters(runtime.session_factory, now))
 
 
-# Order matters: state-changing steps enqueue posts; delivery runs last and sends them.
-STEPS: list[Step] = [
+# Order matters: state-changing steps enqueue posts in this order; delivery sends them (see run_tick).
+PRODUCING_STEPS: list[Step] = [
     prune_event_receipts,
     advance_presentations,
     nudge_quiet_questioners,
     invite_next_presenters,
     follow_up_on_actions,
     send_weekly_reflections,
-    deliver_posts,
 ]
+STEPS: list[Step] = [*PRODUCING_STEPS, deliver_posts]  # what one tick does, in effect
 
 
 def run_tick(runtime: Runtime, now: datetime) -> TickSummary:
-    """Run every step for `now`; one failing step is logged and does not stop the others."""
+    """Run every step for `now`; one failing step is logged and does not stop the others.
+
+    Delivery overlaps the producing steps: once a step has queued a post, a delivery thread sends
+    (paced, so mostly waiting for Slack's limits) while the steps go on queuing, and it keeps
+    claiming until the steps are done and nothing is left. A tick that queues nothing starts no
+    thread and delivers what is pending (retries, leftovers) at the end, as before.
+    """
     summary = TickSummary(at=now)
-    for step in STEPS:
-        try:
-            step(runtime, now, summary)
-        except Exception:
-            summary.failures += 1
-            logger.exception("tick step %s failed at %s", step.__name__, now.isoformat())
+    with OverlappedDelivery(runtime, now, summary) as delivery:
+        for step in PRODUCING_STEPS:
+            _run_step(step, delivery.runtime, now, summary)
     return summary
+
+
+def _run_step(step: Step, runtime: Runtime, now: datetime, summary: TickSummary) -> None:
+    try:
+        step(runtime, now, summary)
+    except Exception:
+        summary.failures += 1
+        logger.exception("tick step %s failed at %s", step.__name__, now.isoformat())
+
+
+class OverlappedDelivery:
+    """`deliver_posts` for one tick, in a thread started by the first post a step queues.
+
+    `runtime` is the tick's runtime: its sessions tell this object when they commit a queued post
+    (`enqueue_post` flags the session). Sessions other than the tick's are left alone. Without that
+    signal (a post written some other way) nothing is lost: the final pass after the steps sends
+    it. On SQLite the two threads' transactions take turns on bot.db's writer line.
+    """
+
+    def __init__(self, runtime: Runtime, now: datetime, summary: TickSummary) -> None:
+        self._now = now
+        self._summary = summary
+        self.runtime = replace(runtime, session_factory=_tick_sessions(runtime.session_factory, self))
+        self._wake = threading.Event()
+        self._producing = True
+        self._thread: threading.Thread | None = None
+        self._delivered: DeliveryReport | None = None  # the thread's, added to the summary after it ends
+        self._error: BaseException | None = None
+
+    def __enter__(self) -> OverlappedDelivery:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._producing = False
+        if self._thread is None:
+            _run_step(deliver_posts, self.runtime, self._now, self._summary)  # nothing queued meanwhile
+            return
+        self._wake.set()
+        self._thread.join()
+        if self._delivered is not None:
+            _add_delivery(self._summary, self._delivered)
+        if self._error is not None:
+            self._summary.failures += 1
+            logger.error("tick step deliver_posts failed at %s", self._now.isoformat(), exc_info=self._error)
+
+    def post_queued(self) -> None:
+        """A tick session committed a new post (called in that session's thread)."""
+        if self._producing and self._thread is None:
+            self._thread = threading.Thread(target=self._deliver, name="tick-delivery", daemon=True)
+            self._thread.start()
+        self._wake.set()
+
+    def _deliver(self) -> None:
+        from bot.slack.poster import DeliveryReport, Poster  # the tick is the edge that may talk to Slack
+
+        poster = Poster(self.runtime)
+        total = self._delivered = DeliveryReport()
+        try:
+            while total.handled < MAX_POSTS_PER_TICK:
+                self._wake.clear()
+                last_pass = not self._producing  # read before claiming: a later post wakes us again
+                report = poster.deliver_due(self._now, limit=MAX_POSTS_PER_TICK - total.handled)
+                total.add(report)
+                if report.handled == 0:
+                    if last_pass:
+                        break
+                    self._wake.wait()
+        except BaseException as error:  # reported by __exit__ in the tick's own thread
+            self._error = error
+
+
+_TICK = "als_tick"  # session.info key: the tick's OverlappedDelivery
+
+
+class _TickSession(Session):
+    """A session of one tick's threads (see the listeners below)."""
+
+
+def _tick_sessions(factory: sessionmaker[Session], delivery: OverlappedDelivery) -> sessionmaker[Session]:
+    """The tick's session factory: the runtime's settings, and commits of queued posts reported."""
+    kw = dict(factory.kw)
+    kw["info"] = {**kw.get("info", {}), _TICK: delivery}
+    return sessionmaker(class_=_TickSession, **kw)
+
+
+@event.listens_for(_TickSession, "after_commit")
+def _announce_queued_posts(session: Session) -> None:
+    # enqueue_post flags its transaction; the rows are visible to the delivery thread from now on.
+    if session.info.pop(POSTS_QUEUED, False):
+        session.info[_TICK].post_queued()
+
+
+def _add_delivery(summary: TickSummary, report: DeliveryReport) -> None:
+    summary.add("posts delivered", report.posted)
+    summary.add("posts to retry", report.failed)
+    summary.add("posts given up", report.abandoned)

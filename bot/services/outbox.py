@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.db import insert_once
 from bot.domain.states import PostKind, PostStatus
 from bot.models import OutboundPost, SlackUser
 
@@ -20,6 +20,7 @@ from bot.models import OutboundPost, SlackUser
 STALE_CLAIM = timedelta(minutes=5)
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 MAX_ATTEMPTS = 8
+POSTS_QUEUED = "outbox_posts_queued"  # session.info flag: this transaction queued a post
 
 
 @dataclass(frozen=True)
@@ -65,28 +66,29 @@ def enqueue_post(
 
     Give either `text`/`blocks`, or a `template` name and its plain `data` for the Slack layer.
     """
-    if session.scalars(select(OutboundPost.id).where(OutboundPost.work_key == work_key)).first() is not None:
-        return False
-    post = OutboundPost(
-        work_key=work_key,
-        team_id=team_id,
-        kind=kind,
-        channel_id=channel_id,
-        user_id=user_id,
-        thread_ts=thread_ts,
-        payload=json.dumps({"text": text, "blocks": blocks, "template": template, "data": data or {}}),
-        after_post=after_post,
-        subject_id=subject_id,
-        status=PostStatus.PENDING,
-        attempts=0,
-        created_at=now,
+    # One INSERT ... ON CONFLICT DO NOTHING: a racing writer or a repeated tick finds the key taken.
+    post_id = insert_once(
+        session,
+        OutboundPost.__table__,  # type: ignore[arg-type]
+        {
+            "work_key": work_key,
+            "team_id": team_id,
+            "kind": kind,
+            "channel_id": channel_id,
+            "user_id": user_id,
+            "thread_ts": thread_ts,
+            "payload": json.dumps({"text": text, "blocks": blocks, "template": template, "data": data or {}}),
+            "after_post": after_post,
+            "subject_id": subject_id,
+            "status": PostStatus.PENDING,
+            "attempts": 0,
+            "created_at": now,
+        },
+        unique=("work_key",),
     )
-    try:
-        with session.begin_nested():
-            session.add(post)
-            session.flush()
-    except IntegrityError:  # a concurrent writer enqueued the same work first
+    if post_id is None:
         return False
+    session.info[POSTS_QUEUED] = True  # a tick's delivery thread may start sending once this commits
     return True
 
 
@@ -182,15 +184,11 @@ def _claim(post: OutboundPost, *, now: datetime, worker: str, dm_channels: dict[
 
 
 def record_posted(session: Session, post_id: int, *, ts: str | None, channel_id: str | None) -> None:
-    post = session.get(OutboundPost, post_id)
-    if post is None:
-        return
-    post.status = PostStatus.POSTED
-    post.posted_ts = ts
+    # One UPDATE (no load first): this runs once per post sent, right after Slack's answer.
+    values: dict[str, Any] = {"status": PostStatus.POSTED, "posted_ts": ts, "last_error": None}
     if channel_id:
-        post.channel_id = channel_id  # a DM's channel, resolved at delivery
-    post.last_error = None
-    session.flush()
+        values["channel_id"] = channel_id  # a DM's channel, resolved at delivery
+    session.execute(update(OutboundPost).where(OutboundPost.id == post_id).values(**values))
 
 
 def release_claim(session: Session, post_id: int) -> None:

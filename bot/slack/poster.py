@@ -78,6 +78,16 @@ class DeliveryReport:
     failed: int = 0
     abandoned: int = 0
 
+    @property
+    def handled(self) -> int:
+        """Posts claimed and tried (posts given back untried are not counted)."""
+        return self.posted + self.failed + self.abandoned
+
+    def add(self, other: DeliveryReport) -> None:
+        self.posted += other.posted
+        self.failed += other.failed
+        self.abandoned += other.abandoned
+
 
 class Poster:
     def __init__(self, runtime: Runtime, *, max_pacing_wait: float | None = None) -> None:
