@@ -9,6 +9,7 @@ listener executor and every post has been made, with no sleeps or polling.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 SOON_LIMIT = 20  # posts per delivery pass; the tick takes the rest
 SOON_MAX_PACING_WAIT = 1.0  # seconds a pass waits for a rate-limit slot before leaving the post to the tick
+EXIT_WAIT = 10.0  # seconds a stopping process waits for the running pass (gunicorn's graceful timeout is 30)
 
 
 class Delivery(Protocol):
@@ -74,6 +76,8 @@ class BackgroundDelivery:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="deliverer", daemon=True)
                 self._thread.start()
+                # A worker shutting down finishes the pass in hand, so no claim is left to go stale.
+                atexit.register(self.wait_idle, EXIT_WAIT)
             self._cond.notify_all()
 
     def wait_idle(self, timeout: float) -> bool:
