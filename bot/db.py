@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+READ_ONLY_OPTION = "als_read_only"  # execution option set by read_scope()
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -92,6 +93,10 @@ def _configure_sqlite(engine: Engine, line: WriterLine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            # WAL readers never wait for the writer: no write lock, no place in the line.
+            connection.exec_driver_sql("BEGIN")
+            return
         dbapi_connection = connection.connection.dbapi_connection
         line.enter(dbapi_connection)
         try:
@@ -116,6 +121,25 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        session.close()
+
+
+@contextmanager
+def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A unit of work that only reads (status, App Home, look-ups before an ack).
+
+    On SQLite it starts with a deferred BEGIN and stays out of the writer line, so in WAL mode it
+    never waits for a writer, in this process or another (gunicorn workers, the clock). It must
+    not write: pending changes at the end are an error, and are rolled back.
+    """
+    session = factory()
+    try:
+        session.connection(execution_options={READ_ONLY_OPTION: True})
+        yield session
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("read_scope is for reads: use session_scope to write")
+    finally:
+        session.rollback()
         session.close()
 
 

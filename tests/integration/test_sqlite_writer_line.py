@@ -4,6 +4,7 @@ out of a transaction (commit, rollback, a failed statement, a pool reset) gives 
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import make_engine
+from bot.models import ProcessedEvent
 
 
 @pytest.fixture
@@ -76,3 +78,27 @@ def test_many_writer_threads_lose_no_update(engine: Engine) -> None:
     assert not errors
     with engine.connect() as connection:
         assert connection.execute(text("SELECT n FROM counter")).scalar_one() == threads * rounds
+
+
+def test_a_read_scope_neither_waits_for_a_writer_nor_may_write(engine: Engine) -> None:
+    """WAL readers see the last commit while a writer holds the lock (here: this very thread)."""
+    from sqlalchemy.orm import sessionmaker
+
+    from bot.db import read_scope
+
+    factory = sessionmaker(bind=engine)
+    with engine.begin() as writer:  # holds SQLite's write lock and the line
+        writer.execute(text("UPDATE counter SET n = 41"))
+        seen: list[int] = []
+
+        def read() -> None:
+            with read_scope(factory) as session:
+                seen.append(session.execute(text("SELECT n FROM counter")).scalar_one())
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join(timeout=3)  # a reader queued behind the writer would still be waiting (5 s)
+        assert not thread.is_alive() and seen == [0]
+    with pytest.raises(RuntimeError, match="read_scope is for reads"):
+        with read_scope(factory) as session:
+            session.add(ProcessedEvent(event_id="Ev1", team_id="T1", received_at=datetime.now(UTC)))

@@ -138,6 +138,7 @@ def submissions(draw: Any) -> tuple[str, dict[str, Any], str]:
 def test_modal_values(bot: BotDriver, bot_errors: list[logging.LogRecord], submission: tuple[str, dict[str, Any], str], user: str) -> None:
     if CHANNEL not in bot.fake._channels:
         set_up(bot)
+        bot.fake.add_user("U9")  # a stranger to the set, but a real Slack user (who else submits a modal?)
     callback, values, metadata = submission
     bot.fake.reset_calls()
     response = bot.submit(callback, values, user=user, private_metadata=metadata)
@@ -155,6 +156,7 @@ def test_modal_values(bot: BotDriver, bot_errors: list[logging.LogRecord], submi
 def test_button_values(bot: BotDriver, bot_errors: list[logging.LogRecord], action: str, value: str | None, user: str) -> None:
     if CHANNEL not in bot.fake._channels:
         open_presentation(bot)
+        bot.fake.add_user("U9")  # a stranger to the set, but a real Slack user
     bot.fake.reset_calls()
     response = bot.click(action, user=user, value=value, channel_id=CHANNEL, message_ts="1799999999.000001")
     assert response.status == 200

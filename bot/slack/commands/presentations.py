@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.db import session_scope
+from bot.db import read_scope, session_scope
 from bot.domain.intake import intake_from_text
 from bot.errors import UserFacingError
 from bot.services.presentations import submit_presentation
@@ -15,7 +15,7 @@ from bot.slack.delivery import deliver_soon, submitted_text
 def run_present(ctx: CommandContext) -> None:
     """With text: present it directly. Without: open the intake modal."""
     if not ctx.command.argument:
-        with session_scope(ctx.runtime.session_factory) as session:
+        with read_scope(ctx.runtime.session_factory) as session:
             require_set(session, team_id=ctx.team_id, channel_id=ctx.channel_id)
         ctx.ack()
         ctx.client.views_open(trigger_id=ctx.payload["trigger_id"], view=present_modal(ctx.channel_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.db import session_scope
+from bot.db import read_scope, session_scope
 from bot.domain.enums import Pace
 from bot.domain.set_settings import (
     DEFAULT_REFLECTION_HOUR,
@@ -86,7 +86,7 @@ def run_setup(ctx: CommandContext) -> None:
 
 def run_status(ctx: CommandContext) -> None:
     """Answered in the ack from the database alone (the viewer's time zone from the cache)."""
-    with session_scope(ctx.runtime.session_factory) as session:
+    with read_scope(ctx.runtime.session_factory) as session:
         summary = summarise_set(session, require_set(session, team_id=ctx.team_id, channel_id=ctx.channel_id))
         viewer = find_user(session, team_id=ctx.team_id, user_id=ctx.user_id)
         viewer_tz = viewer.timezone if viewer and viewer.timezone else None

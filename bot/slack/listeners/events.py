@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.db import session_scope
+from bot.db import read_scope, session_scope
 from bot.domain.set_settings import MAX_ACTIVE_MEMBERS
 from bot.runtime import Runtime
 from bot.services.events import first_delivery
@@ -87,6 +87,6 @@ def register(app: App, runtime: Runtime) -> None:
         user_id = event.get("user")
         if not user_id:
             return
-        with session_scope(runtime.session_factory) as session:
+        with read_scope(runtime.session_factory) as session:
             home = home_for(session, team_id=context.team_id or "", user_id=user_id)
         client.views_publish(user_id=user_id, view=home_view(home))

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
-from bot.db import session_scope
+from bot.db import read_scope, session_scope
 from bot.domain.intake import validate_intake
 from bot.errors import UserFacingError
 from bot.models import Invitation, LearningSet, Presentation
@@ -185,7 +185,7 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
         message = body.get("message") or {}
         channel_id = (body.get("channel") or {}).get("id") or ""
-        with session_scope(runtime.session_factory) as session:
+        with read_scope(runtime.session_factory) as session:
             presentation = find_presentation_by_root(
                 session, channel_id=channel_id, root_ts=str(message.get("thread_ts") or message.get("ts") or "")
             )
