@@ -36,6 +36,7 @@ class HomeView:
 
 def home_for(session: Session, *, team_id: str, user_id: str) -> HomeView:
     rows = sets_of_user(session, team_id=team_id, user_id=user_id)
+    timezone = _timezone(session, team_id, user_id) if rows else None
     return HomeView(
         user_id=user_id,
         reflections=reflection_home(session, team_id=team_id, user_id=user_id) if rows else None,
@@ -48,24 +49,25 @@ def home_for(session: Session, *, team_id: str, user_id: str) -> HomeView:
                 state=MemberState(m.state),
                 agreed=m.agreed_at is not None,
                 paused=s.status == "paused",
-                current=current_asks(session, s.id, user_id, timezone=_timezone(session, team_id, user_id, s.timezone)),
+                current=current_asks(session, s.id, user_id, timezone=timezone or s.timezone),
             )
             for s, m in rows
         ],
     )
 
 
-def _timezone(session: Session, team_id: str, user_id: str, fallback: str) -> str:
+def _timezone(session: Session, team_id: str, user_id: str) -> str | None:
+    """The member's own time zone (cached from Slack), read once for all their sets."""
     from bot.services.users import find_user
 
     user = find_user(session, team_id=team_id, user_id=user_id)
-    return (user.timezone if user and user.timezone else None) or fallback
+    return user.timezone if user and user.timezone else None
 
 
 def current_asks(session: Session, set_id: int, user_id: str, *, timezone: str) -> list[str]:
     """One line per running presentation: the member's role, the phase, and what it asks now."""
     lines = []
-    for line in presentation_lines(session, set_id):
+    for line in presentation_lines(session, set_id, with_engagement=False):  # Home shows no one's progress
         if line.phase is None or line.status != PresentationStatus.OPEN:
             continue
         mine = {role for role, users in line.roles.items() if user_id in users}

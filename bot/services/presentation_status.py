@@ -31,7 +31,8 @@ class PresentationLine:
     root_ts: str | None
 
 
-def presentation_lines(session: Session, set_id: int) -> list[PresentationLine]:
+def presentation_lines(session: Session, set_id: int, *, with_engagement: bool = True) -> list[PresentationLine]:
+    """Running and queued presentations of a set; `engaged` (two queries each) only when asked."""
     lines = []
     for p in session.scalars(
         select(Presentation).where(Presentation.set_id == set_id, Presentation.status.in_(SHOWN)).order_by(Presentation.id)
@@ -46,7 +47,7 @@ def presentation_lines(session: Session, set_id: int) -> list[PresentationLine]:
                 phase=phase,
                 deadline=p.phase_deadline,
                 roles=roles_of(session, p.id),
-                engaged=frozenset(engaged_users(session, p, phase)) if phase is not None else frozenset(),
+                engaged=frozenset(engaged_users(session, p, phase)) if with_engagement and phase is not None else frozenset(),
                 channel_id=p.channel_id,
                 root_ts=p.root_ts,
             )
