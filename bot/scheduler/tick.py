@@ -21,7 +21,7 @@ from bot.db import session_scope
 from bot.models import ProcessedEvent
 from bot.runtime import Runtime
 from bot.scheduler.reflections import send_weekly_reflections
-from bot.services.outbox import POSTS_QUEUED
+from bot.services.outbox import CLAIM_BATCH, POSTS_QUEUED
 from bot.services.due_work import advance_due_phases, follow_up_actions, invite_presenters, send_due_nudges
 
 if TYPE_CHECKING:
@@ -137,6 +137,7 @@ class OverlappedDelivery:
         self._wake = threading.Event()
         self._producing = True
         self._thread: threading.Thread | None = None
+        self._queued = 0  # posts committed by the tick's sessions
         self._delivered: DeliveryReport | None = None  # the thread's, added to the summary after it ends
         self._error: BaseException | None = None
 
@@ -161,7 +162,10 @@ class OverlappedDelivery:
         if self._producing and self._thread is None:
             self._thread = threading.Thread(target=self._deliver, name="tick-delivery", daemon=True)
             self._thread.start()
-        self._wake.set()
+        self._queued += 1
+        # Once caught up, the thread waits for a batch's worth: one claim per batch, not per post.
+        if self._queued % CLAIM_BATCH == 1 or CLAIM_BATCH == 1:
+            self._wake.set()
 
     def _deliver(self) -> None:
         from bot.slack.poster import DeliveryReport, Poster  # the tick is the edge that may talk to Slack

@@ -184,11 +184,13 @@ def _claim(post: OutboundPost, *, now: datetime, worker: str, dm_channels: dict[
 
 
 def record_posted(session: Session, post_id: int, *, ts: str | None, channel_id: str | None) -> None:
-    # One UPDATE (no load first): this runs once per post sent, right after Slack's answer.
+    # One Core UPDATE (no load, no ORM bulk-update machinery): it runs once per post sent, and the
+    # ORM path cost several times the statement itself. No caller holds the row as an object.
     values: dict[str, Any] = {"status": PostStatus.POSTED, "posted_ts": ts, "last_error": None}
     if channel_id:
         values["channel_id"] = channel_id  # a DM's channel, resolved at delivery
-    session.execute(update(OutboundPost).where(OutboundPost.id == post_id).values(**values))
+    table = OutboundPost.__table__
+    session.connection().execute(update(table).where(table.c.id == post_id).values(**values))
 
 
 def release_claim(session: Session, post_id: int) -> None:
