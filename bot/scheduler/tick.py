@@ -158,7 +158,9 @@ class OverlappedDelivery:
             logger.error("tick step deliver_posts failed at %s", self._now.isoformat(), exc_info=self._error)
 
     def post_queued(self) -> None:
-        """A tick session committed a new post (called in that session's thread)."""
+        """A tick session committed a new post (called in that session's thread: a step's, or the
+        delivery thread's own when an after-post hook queues a follow-up). The count only times
+        wake-ups; a lost increment delays a post to the next wake or the final pass, never loses it."""
         if self._producing and self._thread is None:
             self._thread = threading.Thread(target=self._deliver, name="tick-delivery", daemon=True)
             self._thread.start()
