@@ -52,6 +52,7 @@ class Contender:
 
     app: App
     runtime: Runtime | None = None  # the bot's: its background deliverer's work counts too
+    sets: range = range(0)  # the sets it replies in (see share_sets)
 
     def settle(self) -> None:
         if self.runtime is not None and hasattr(self.runtime.delivery, "wait_idle"):
@@ -67,9 +68,17 @@ def recording_apps(fake: object, engine: Engine) -> dict[str, Contender]:
     }
 
 
-def _send(contender: Contender, sets: int, n: int, rng: random.Random) -> tuple[list[float], int]:
+def share_sets(contenders: dict[str, Contender], sets: int) -> dict[str, Contender]:
+    """Each contender replies in its own sets (every k-th), so no one's replies complete another's
+    phases: the reference's questions would otherwise make the bot's next replies advance phases."""
+    for k, contender in enumerate(contenders.values()):
+        contender.sets = range(k, sets, len(contenders))
+    return contenders
+
+
+def _send(contender: Contender, n: int, rng: random.Random) -> tuple[list[float], int]:
     latencies, errors = [], 0
-    requests = [reply(rng.randrange(sets)).to_bolt_request() for _ in range(n)]
+    requests = [reply(rng.choice(contender.sets)).to_bolt_request() for _ in range(n)]
     for request in requests:
         started = time.perf_counter()
         response = contender.app.dispatch(request)
@@ -83,13 +92,13 @@ def run_throughput(results: Results, label: str, fake: object, engine: Engine, s
     for the record), so each dispatch is one whole recorded reply. The bot's round also waits
     for the posts its replies caused (phase prompts after an early advance, advice nudges),
     which its background deliverer sends: the reference has no such work, the bot is not let off it."""
-    apps = recording_apps(fake, engine)
+    apps = share_sets(recording_apps(fake, engine), sets)
     rng = random.Random(3)
 
     def contender(name: str) -> Callable[[int], None]:
         def run(_round: int) -> None:
             started = time.perf_counter()
-            _latencies, errors = _send(apps[name], sets, n, rng)
+            _latencies, errors = _send(apps[name], n, rng)
             apps[name].settle()
             results.add("2-throughput", f"{label}: replies/s", name, n / (time.perf_counter() - started))
             if errors:
@@ -112,6 +121,7 @@ def run_threads(results: Results, fake: object, url: str, shipped: Engine, sets:
     apps = {f"{name}, as shipped": app for name, app in recording_apps(fake, shipped).items()}
     apps["bot, BEGIN IMMEDIATE, no writer line"] = recording_apps(fake, immediate)["bot"]
     apps["bot, deferred BEGIN, no writer line"] = recording_apps(fake, deferred)["bot"]
+    share_sets(apps, sets)
     rng = random.Random(4)
 
     def contender(name: str) -> Callable[[int], None]:
@@ -120,7 +130,7 @@ def run_threads(results: Results, fake: object, url: str, shipped: Engine, sets:
             lock = threading.Lock()
 
             def worker(seed: float) -> None:
-                outcome = _send(apps[name], sets, n // threads, random.Random(seed))
+                outcome = _send(apps[name], n // threads, random.Random(seed))
                 with lock:
                     per_thread.append(outcome)
 
