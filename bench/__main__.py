@@ -118,13 +118,19 @@ def main(argv: list[str] | None = None) -> int:
             log("goal 2: recording")
             # The fake in its own process: its CPU (spec checks) is Slack's, not the bot's (bench/common.py).
             slack = start_fake_process(seeded.users(), seeded.channels())
+            # A fresh copy of the seeded database, as PostgreSQL's is: goal 1's traffic (replies,
+            # clicks, presentations) would otherwise have moved many phases on already.
+            recording = workdir / "recording.db"
+            shutil.copyfile(pristine, recording)
+            recording_engine = make_engine(sqlite_url(recording))
             try:
-                goal2_recording.run_throughput(results, "SQLite (WAL)", slack, engine, args.sets, rounds=args.rounds, n=args.replies)
+                goal2_recording.run_throughput(results, "SQLite (WAL)", slack, recording_engine, args.sets, rounds=args.rounds, n=args.replies)
                 if pg_engine is not None:
                     goal2_recording.run_throughput(results, "PostgreSQL", slack, pg_engine, args.sets, rounds=args.rounds, n=args.replies)
-                goal2_recording.run_threads(results, slack, sqlite_url(db), engine, args.sets, rounds=args.rounds, n=args.replies)
+                goal2_recording.run_threads(results, slack, sqlite_url(recording), recording_engine, args.sets, rounds=args.rounds, n=args.replies)
             finally:
                 slack.stop()
+                recording_engine.dispose()
         if "3" in goals:
             from bench import goal3_scheduler
 
