@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Row, Table, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -62,7 +65,10 @@ class WriterLine:
             def _leave(self) -> None:
                 if self.holds_writer_line:
                     self.holds_writer_line = False
-                    line.release()
+                    try:
+                        line.release()
+                    except RuntimeError:  # ended by another thread (a finaliser): that waiter times out
+                        logger.warning("SQLite transaction ended outside its thread; the writer line waits out its timeout")
 
             def commit(self) -> None:
                 try:
