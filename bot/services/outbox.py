@@ -113,17 +113,6 @@ def claim_next(
     return claimed[0] if claimed else None
 
 
-def anything_claimable(session: Session, *, now: datetime, keys: Collection[str] | None = None) -> bool:
-    """Whether a claim would find a post: the same indexed probes, read-only (no row locks)."""
-    for condition in _claimable(now).clauses:
-        query = select(OutboundPost.id).where(condition)
-        if keys is not None:
-            query = query.where(OutboundPost.work_key.in_(list(keys)))
-        if session.scalars(query.limit(1)).first() is not None:
-            return True
-    return False
-
-
 def claim_batch(
     session: Session, *, now: datetime, worker: str, keys: Collection[str] | None = None, limit: int = CLAIM_BATCH
 ) -> list[ClaimedPost]:

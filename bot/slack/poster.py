@@ -16,14 +16,13 @@ from datetime import datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.db import read_scope, session_scope
+from bot.db import session_scope
 from bot.domain.states import PostKind, PostStatus
 from bot.runtime import Runtime
 from bot.services.after_post import run_after_post
 from bot.services.outbox import (
     CLAIM_BATCH,
     ClaimedPost,
-    anything_claimable,
     claim_batch,
     record_failure,
     record_posted,
@@ -101,11 +100,6 @@ class Poster:
     def deliver_due(self, now: datetime, *, keys: Collection[str] | None = None, limit: int = 1000) -> DeliveryReport:
         """Deliver up to `limit` due posts (only those with `keys`, when given)."""
         report = DeliveryReport()
-        # Most pokes find nothing due (a click that queued no post): answer those with a read,
-        # which waits for no writer, instead of a claim's write transaction.
-        with read_scope(self._runtime.session_factory) as session:
-            if not anything_claimable(session, now=now, keys=keys):
-                return report
         taken = 0
         while taken < limit:
             # A batch per claim transaction: one commit for many posts, DM channel ids included.

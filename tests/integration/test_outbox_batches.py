@@ -154,28 +154,3 @@ def test_marker_lookups_wait_for_the_pacer(runtime: Runtime, fake_slack: FakeSla
     lookup = "conversations.replies" if threaded else "conversations.history"
     assert pacer.methods == [lookup, "chat.postMessage"]
     assert len(fake_slack.calls_to(lookup)) == 1
-
-
-def test_a_delivery_pass_with_nothing_due_takes_no_write_lock(runtime: Runtime, fake_slack: FakeSlack) -> None:
-    """Every click pokes the deliverer; when nothing is due, a read answers (no BEGIN IMMEDIATE)."""
-    from sqlalchemy import event
-
-    fake_slack.add_channel("C1")
-
-    statements: list[str] = []
-
-    def remember(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(runtime.engine, "before_cursor_execute", remember)
-    try:
-        assert Poster(runtime).deliver_due(NOW).posted == 0
-        idle = list(statements)
-        enqueue(runtime, "k1")
-        statements.clear()
-        assert Poster(runtime).deliver_due(NOW).posted == 1
-    finally:
-        event.remove(runtime.engine, "before_cursor_execute", remember)
-    assert not any("UPDATE" in s or "IMMEDIATE" in s or "FOR UPDATE" in s for s in idle), idle
-    assert any(s.startswith("UPDATE outbound_post") for s in statements)
-    assert [c.method for c in fake_slack.calls_to("chat.postMessage")] == ["chat.postMessage"]
