@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         if pg_url:
             log(f"seeding {args.sets} sets (PostgreSQL als_bench)")
             pg_engine = make_engine(pg_url)
-            pg_seeded = seed(pg_engine, sets=args.sets, dm_members=args.fanout)
+            seed(pg_engine, sets=args.sets, dm_members=args.fanout)
         if "2" in goals:
             from bench import goal2_recording
 

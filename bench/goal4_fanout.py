@@ -13,8 +13,6 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -161,7 +159,6 @@ def verify(fake: LimitedSlack, expected_channels: list[str], results: Results, s
 
 def run_fanout(results: Results, pristine: Path, seeded: Seeded, workdir: Path, *, rounds: int, scale: float) -> None:
     users = due_users(seeded)
-    dm_channels = [FakeSlack().dm_channel_id(u) if False else "D" + u for u in users]
     n_channels = seeded.sets
 
     def bot(_round: int) -> None:
