@@ -161,10 +161,11 @@ def record_reply(
     return ReplyOutcome(contribution_id, kind, problems, advanced)
 
 
-def _waiting_questioners(*, but_author: bool):  # type: ignore[no-untyped-def]
-    """Count of available questioners who have neither posted (not deleted) nor acknowledged in
-    the phase (bound parameters :w_presentation_id, :w_set_id, :w_phase and, with `but_author`,
-    :w_author, who is left out). Built once, like _REPLY_CONTEXT."""
+def _waiting_questioners(column, *, but_author: bool = False):  # type: ignore[no-untyped-def]
+    """Available questioners who have neither posted (not deleted) nor acknowledged in the phase,
+    as `column` (their ids, or a count), with bound parameters :w_presentation_id, :w_set_id,
+    :w_phase and, with `but_author`, :w_author, who is left out. Built once, like _REPLY_CONTEXT:
+    the one definition of "still to engage", for early advances and for nudges."""
     presentation_id, phase = bindparam("w_presentation_id"), bindparam("w_phase")
     posted = select(Contribution.id).where(
         Contribution.presentation_id == presentation_id, Contribution.user_id == RoleAssignment.user_id,
@@ -175,7 +176,7 @@ def _waiting_questioners(*, but_author: bool):  # type: ignore[no-untyped-def]
         Acknowledgement.phase == phase,
     )
     query = (
-        select(func.count(RoleAssignment.id))
+        select(column)
         .join(Membership, (Membership.set_id == bindparam("w_set_id")) & (Membership.user_id == RoleAssignment.user_id))
         .where(
             RoleAssignment.presentation_id == presentation_id, RoleAssignment.role == Role.QUESTIONER,
@@ -185,8 +186,9 @@ def _waiting_questioners(*, but_author: bool):  # type: ignore[no-untyped-def]
     return query.where(RoleAssignment.user_id != bindparam("w_author")) if but_author else query
 
 
-_WAITING_QUESTIONERS = _waiting_questioners(but_author=False)
-_OTHERS_WAITING = _waiting_questioners(but_author=True).scalar_subquery()
+_WAITING_QUESTIONER_IDS = _waiting_questioners(RoleAssignment.user_id).order_by(RoleAssignment.id)
+_WAITING_QUESTIONERS = _waiting_questioners(func.count(RoleAssignment.id))
+_OTHERS_WAITING = _waiting_questioners(func.count(RoleAssignment.id), but_author=True).scalar_subquery()
 
 
 def _waiting_params(presentation_id: int, set_id: int, phase: Phase, *, author: str | None = None) -> dict[str, object]:
@@ -276,15 +278,11 @@ def engaged_users(session: Session, presentation: Presentation, phase: Phase) ->
 
 
 def waiting_questioners(session: Session, presentation: Presentation) -> list[str]:
-    """Available questioners who have neither posted in this phase nor acknowledged."""
-    from bot.services.presentations import available_member_ids
-
-    learning_set = session.get(LearningSet, presentation.set_id)
-    if learning_set is None or presentation.phase is None:
+    """Available questioners who have neither posted in this phase nor acknowledged, in role order."""
+    if presentation.phase is None:
         return []
-    available = set(available_member_ids(session, learning_set))
-    engaged = engaged_users(session, presentation, Phase(presentation.phase))
-    return [q for q in roles_of(session, presentation.id)[Role.QUESTIONER] if q in available and q not in engaged]
+    params = _waiting_params(presentation.id, presentation.set_id, Phase(presentation.phase))
+    return list(session.scalars(_WAITING_QUESTIONER_IDS, params))
 
 
 def maybe_advance_early(session: Session, learning_set: LearningSet, presentation: Presentation, *, now: datetime) -> Phase | None:
