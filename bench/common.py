@@ -112,6 +112,14 @@ class FakeProcess:
     def response_url(self, name: str = "default") -> str:
         return f"{self.url}/response/{name}"
 
+    def get_json(self, path: str) -> Any:
+        """GET `path` from the fake's process (e.g. a report endpoint of a FakeSlack subclass)."""
+        import urllib.request
+
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1: never a proxy
+        with opener.open(self.url + path, timeout=30) as response:
+            return json.loads(response.read())
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -120,7 +128,10 @@ class FakeProcess:
             self.process.kill()
 
 
-def start_fake_process(users: Iterable[str], channels: dict[str, list[str]]) -> FakeProcess:
+def start_fake_process(
+    users: Iterable[str], channels: dict[str, list[str]], *, fake_class: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> FakeProcess:
     """The fake Slack in a process of its own, for the HTTP runs.
 
     The fake validates every call against Slack's OpenAPI spec, which costs CPU. In the bench
@@ -128,9 +139,12 @@ def start_fake_process(users: Iterable[str], channels: dict[str, list[str]]) -> 
     (the bot's views.publish, respond) would slow the client's own timer, and the floors, which make
     no such calls, would not pay it. In its own process it still uses the 2 cores (a real Slack
     would not) but not the client's GIL; every contender is measured against this same process.
+
+    `fake_class` ("module:Class", a FakeSlack subclass) and its keyword `options` (JSON values)
+    serve something else than the plain FakeSlack, e.g. goal 4's rate-limited fake.
     """
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as spec:
-        json.dump({"users": list(users), "channels": channels}, spec)
+        json.dump({"users": list(users), "channels": channels, "fake_class": fake_class, "options": options or {}}, spec)
     process = subprocess.Popen(
         [sys.executable, "-c", "from bench.common import serve_fake; serve_fake()", spec.name],
         env=bench_env("", ""), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
@@ -150,7 +164,13 @@ def serve_fake() -> None:
     with open(sys.argv[1]) as f:
         spec = json.load(f)
     quiet_logs()
-    fake = start_fake(spec["users"], spec["channels"])
+    instance = None
+    if spec.get("fake_class"):
+        import importlib
+
+        module, _, name = spec["fake_class"].partition(":")
+        instance = getattr(importlib.import_module(module), name)(team_id=TEAM, **spec.get("options", {}))
+    fake = start_fake(spec["users"], spec["channels"], fake=instance)
     print(json.dumps({"base_url": fake.base_url, "url": fake.url}), flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     while True:

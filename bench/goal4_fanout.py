@@ -5,6 +5,11 @@ The fake answers calls beyond a limit with 429 + Retry-After. Windows are scaled
 (60: Slack's minute becomes one second) for the fake, the floor client and the bot alike.
 The floor client is the least a sender must do: the same calls, each method at exactly its rate,
 no database. The bot runs its real tick (due query, outbox, claim, post, record) with its pacer.
+
+The fake serves from a process of its own (`bench.common.start_fake_process`), a fresh one per
+scenario and contender: its spec checks, HTTP server and limiter are Slack's CPU, and in the bench
+process they would hold the GIL the bot (or the floor client) needs. Its 429 counts and recorded
+calls come back over a small JSON endpoint (`GET /bench/report`) after the timed run.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from bot.scheduler.tick import run_tick
 from bot.slack.pacing import Limit, Pacer
 from tests.support.fake_slack import FakeSlack, _Reply
 
-from bench.common import BOT_TOKEN, TEAM, Results, interleaved, runtime_for, sqlite_url
+from bench.common import BOT_TOKEN, TEAM, FakeProcess, Results, interleaved, runtime_for, sqlite_url, start_fake_process
 from bench.seed import DM_WEEK_1, DM_WEEK_2, MEMBERS, ROUND_PROMPTS_AT, Seeded, channel_of, root_ts_of, user_of
 
 # What the fake enforces: Slack's limits per minute (section 5), with a small tolerated burst.
@@ -47,6 +52,18 @@ class LimitedSlack(FakeSlack):
         self.rejected: Counter[str] = Counter()
         self._limiter = Pacer(FAKE_LIMITS, per_channel=FAKE_PER_CHANNEL, scale=scale)
         self._limit_lock = threading.Lock()
+
+    def _handle_http(self, verb: str, path: str, query: str, headers: dict[str, str], body: bytes) -> _Reply:
+        if verb == "GET" and path == REPORT_PATH:
+            return _Reply.json(self.report())
+        return super()._handle_http(verb, path, query, headers, body)
+
+    def report(self) -> dict[str, Any]:
+        """What the bench checks: the calls answered 429, and every recorded call's method and channel."""
+        with self._limit_lock:
+            rejected = dict(self.rejected)
+        calls = [[c.method, c.params.get("channel")] for c in self.calls]
+        return {"rejected": rejected, "calls": calls, "violations": self.violations}
 
     def _handle_api(self, method: str, query: str, headers: dict[str, str], body: bytes) -> _Reply:
         channel = None
@@ -80,19 +97,28 @@ class LimitedSlack(FakeSlack):
                 self._limiter._tat[key] = tat
 
 
-def make_fake(seeded: Seeded, scale: float) -> LimitedSlack:
-    fake = LimitedSlack(scale=scale, team_id=TEAM)
-    for user in seeded.users():
-        fake.add_user(user)
-    for channel, members in seeded.channels().items():
-        fake.add_channel(channel, members=members)
-    return fake.start()
+REPORT_PATH = "/bench/report"
 
 
-def floor_client(fake: LimitedSlack, calls: list[tuple[str, dict[str, Any]]], scale: float) -> float:
+def make_fake(seeded: Seeded, scale: float) -> FakeProcess:
+    """A LimitedSlack in a process of its own, with the seeded users and channels."""
+    return start_fake_process(seeded.users(), seeded.channels(), fake_class="bench.goal4_fanout:LimitedSlack",
+                              options={"scale": scale})
+
+
+def dm_channel_id(user_id: str) -> str:
+    return "D" + user_id  # what the fake's conversations.open returns (FakeSlack.dm_channel_id)
+
+
+def floor_client(fake: FakeProcess, calls: list[tuple[str, dict[str, Any]]], scale: float) -> float:
     """Send `calls` in order, each method at exactly its rate (sleep until its next slot); seconds taken."""
     client = WebClient(token=BOT_TOKEN, base_url=fake.base_url)
     next_at: dict[str, float] = {}
+    # The posts waiting for each user's DM channel (filled in when conversations.open answers).
+    posts_to: dict[str, list[dict[str, Any]]] = {}
+    for method, params in calls:
+        if method == "chat.postMessage":
+            posts_to.setdefault(str(params.get("channel")), []).append(params)
     started = time.perf_counter()
     for method, params in calls:
         interval = FAKE_LIMITS[method].interval(scale)
@@ -102,9 +128,8 @@ def floor_client(fake: LimitedSlack, calls: list[tuple[str, dict[str, Any]]], sc
         if method == "conversations.open":
             response = client.conversations_open(**params)
             dm = response["channel"]["id"]
-            calls_after = [c for c in calls if c[0] == "chat.postMessage" and c[1].get("channel") == params["users"]]
-            for c in calls_after:
-                c[1]["channel"] = dm
+            for post in posts_to.get(params["users"], []):
+                post["channel"] = dm
         else:
             client.api_call(method, json=params)
         next_at[method] = max(next_at.get(method, started), time.perf_counter() - interval) + interval
@@ -128,7 +153,7 @@ def due_users(seeded: Seeded) -> list[str]:
     return [user_of(i, j) for i in range(seeded.sets) for j in range(MEMBERS)][: seeded.dm_members]
 
 
-def bot_run(db: Path, fake: LimitedSlack, at: datetime, scale: float) -> tuple[float, int]:
+def bot_run(db: Path, fake: FakeProcess, at: datetime, scale: float) -> tuple[float, int]:
     """Ticks at `at` until nothing is left to deliver; (seconds, ticks)."""
     engine = make_engine(sqlite_url(db))
     runtime = runtime_for(fake, engine, pacer=Pacer(scale=scale))
@@ -146,15 +171,18 @@ def bot_run(db: Path, fake: LimitedSlack, at: datetime, scale: float) -> tuple[f
     return elapsed, ticks
 
 
-def verify(fake: LimitedSlack, expected_channels: list[str], results: Results, scenario: str, who: str) -> None:
-    posts = fake.calls_to("chat.postMessage")
-    keys = Counter(str(c.param("channel")) for c in posts)
-    lost = sum(1 for ch in expected_channels if keys.get(ch, 0) == 0)
-    duplicated = sum(n - 1 for n in keys.values() if n > 1)
-    results.add("4-fanout", f"{scenario}: 429s", who, float(sum(fake.rejected.values())))
+def verify(fake: FakeProcess, expected_channels: list[str], results: Results, scenario: str, who: str) -> None:
+    report = fake.get_json(REPORT_PATH)
+    rejected: dict[str, int] = report["rejected"]
+    # Calls answered 429 never reach FakeSlack's handler, so they are not among the recorded calls.
+    answered = Counter(method for method, _ in report["calls"])
+    posted_to = Counter(str(channel) for method, channel in report["calls"] if method == "chat.postMessage")
+    lost = sum(1 for ch in expected_channels if posted_to.get(ch, 0) == 0)
+    duplicated = sum(n - 1 for n in posted_to.values() if n > 1)
+    results.add("4-fanout", f"{scenario}: 429s", who, float(sum(rejected.values())))
     results.add("4-fanout", f"{scenario}: lost", who, float(lost))
     results.add("4-fanout", f"{scenario}: duplicated", who, float(duplicated))
-    results.add("4-fanout", f"{scenario}: conversations.open calls", who, float(len(fake.calls_to("conversations.open"))))
+    results.add("4-fanout", f"{scenario}: conversations.open calls", who, float(answered["conversations.open"]))
 
 
 def run_fanout(results: Results, pristine: Path, seeded: Seeded, workdir: Path, *, rounds: int, scale: float) -> None:
@@ -170,7 +198,7 @@ def run_fanout(results: Results, pristine: Path, seeded: Seeded, workdir: Path, 
                              ("round prompts into channels", ROUND_PROMPTS_AT)):
             fake = make_fake(seeded, scale)
             try:
-                expected = [fake.dm_channel_id(u) for u in users] if scenario.startswith("DMs") else \
+                expected = [dm_channel_id(u) for u in users] if scenario.startswith("DMs") else \
                     [channel_of(i) for i in range(n_channels)]
                 elapsed, ticks = bot_run(db, fake, at, scale)
                 results.add("4-fanout", f"{scenario}: seconds", "bot", elapsed)
@@ -185,8 +213,8 @@ def run_fanout(results: Results, pristine: Path, seeded: Seeded, workdir: Path, 
             fake = make_fake(seeded, scale)
             try:
                 if calls is None:
-                    calls = [("chat.postMessage", {"channel": fake.dm_channel_id(u), "text": "Weekly reflection"}) for u in users]
-                expected = [fake.dm_channel_id(u) for u in users] if scenario.startswith("DMs") else \
+                    calls = [("chat.postMessage", {"channel": dm_channel_id(u), "text": "Weekly reflection"}) for u in users]
+                expected = [dm_channel_id(u) for u in users] if scenario.startswith("DMs") else \
                     [channel_of(i) for i in range(n_channels)]
                 elapsed = floor_client(fake, calls, scale)
                 results.add("4-fanout", f"{scenario}: seconds", "floor client", elapsed)
