@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.calendar import add_working_days, boundaries_after, local_moment, zone
@@ -202,14 +202,26 @@ def follow_up(session: Session, action: Action, *, now: datetime) -> str:
     return "lapsed"
 
 
+_OPEN_ACTIONS = (
+    select(
+        Action.id, Action.owner_id, Action.text, Action.due_on, Action.status, Action.report, Presentation.title,
+        Action.rollovers,
+    )
+    .join(Presentation, Presentation.id == Action.presentation_id)
+    .join(LearningSet, LearningSet.id == Presentation.set_id)
+    .where(Action.owner_id == bindparam("user_id"), Action.status == ActionStatus.OPEN, LearningSet.team_id == bindparam("team_id"))
+    .order_by(Action.due_on)
+    .limit(bindparam("limit"))
+)  # built once, columns only: App Home reads it on every tab open
+
+
 def open_actions_of(session: Session, *, team_id: str, user_id: str, limit: int = 10) -> list[dict[str, object]]:
-    """The member's open actions (for App Home and the weekly reflection DM)."""
-    rows = session.execute(
-        select(Action, Presentation)
-        .join(Presentation, Presentation.id == Action.presentation_id)
-        .join(LearningSet, LearningSet.id == Presentation.set_id)
-        .where(Action.owner_id == user_id, Action.status == ActionStatus.OPEN, LearningSet.team_id == team_id)
-        .order_by(Action.due_on)
-        .limit(limit)
-    ).all()
-    return [action_data(action, presentation) for action, presentation in rows]
+    """The member's open actions, soonest due first, shaped like `action_data` (for App Home)."""
+    rows = session.connection().execute(_OPEN_ACTIONS, {"team_id": team_id, "user_id": user_id, "limit": limit})
+    return [
+        {
+            "action_id": action_id, "owner": owner, "text": text, "due_on": due_on.isoformat(), "status": status,
+            "report": report or "", "title": title, "rollovers": rollovers,
+        }
+        for action_id, owner, text, due_on, status, report, title, rollovers in rows
+    ]

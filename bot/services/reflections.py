@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -309,18 +309,26 @@ def _record_shared_ts(session: Session, reflection_id: int, ts: str, now: dateti
 # ---------------------------------------------------------------- App Home
 
 
+_RECENT = (
+    select(Reflection.week_start, Reflection.text, LearningSet.channel_id)
+    .outerjoin(LearningSet, LearningSet.id == Reflection.shared_set_id)
+    .where(Reflection.team_id == bindparam("team_id"), Reflection.user_id == bindparam("user_id"))
+    .order_by(Reflection.week_start.desc())
+    .limit(bindparam("limit"))
+)  # built once: App Home reads it on every tab open
+
+
+def recent_reflections(session: Session, *, team_id: str, user_id: str, limit: int = 3) -> list[RecentReflection]:
+    """The member's last entries, newest first (by the unique (team, user, week) index)."""
+    rows = session.connection().execute(_RECENT, {"team_id": team_id, "user_id": user_id, "limit": limit})
+    return [RecentReflection(week, text, channel) for week, text, channel in rows]
+
+
 def reflection_home(session: Session, *, team_id: str, user_id: str, limit: int = 3) -> ReflectionHome:
-    """The member's prompt preferences and last entries (by the unique (team, user, week) index)."""
+    """The member's prompt preferences and last entries."""
     user = find_user(session, team_id=team_id, user_id=user_id)
-    rows = session.execute(
-        select(Reflection.week_start, Reflection.text, LearningSet.channel_id)
-        .outerjoin(LearningSet, LearningSet.id == Reflection.shared_set_id)
-        .where(Reflection.team_id == team_id, Reflection.user_id == user_id)
-        .order_by(Reflection.week_start.desc())
-        .limit(limit)
-    )
     return ReflectionHome(
         opted_out=bool(user and user.reflections_opt_out),
         snoozed_until=user.reflections_snoozed_until if user else None,
-        recent=[RecentReflection(week, text, channel) for week, text, channel in rows],
+        recent=recent_reflections(session, team_id=team_id, user_id=user_id, limit=limit),
     )

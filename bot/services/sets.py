@@ -141,17 +141,3 @@ def pause_set(learning_set: LearningSet, reason: str, *, now: datetime) -> bool:
     learning_set.updated_at = now
     return True
 
-
-def sets_of_user(session: Session, *, team_id: str, user_id: str) -> list[tuple[LearningSet, Membership]]:
-    """The sets a user belongs to (any state but left), for App Home."""
-    rows = session.execute(
-        select(LearningSet, Membership)
-        .join(Membership, Membership.set_id == LearningSet.id)
-        .where(
-            LearningSet.team_id == team_id,
-            Membership.user_id == user_id,
-            Membership.state != MemberState.LEFT,
-        )
-        .order_by(LearningSet.name)
-    )
-    return [(row[0], row[1]) for row in rows]
