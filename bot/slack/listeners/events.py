@@ -8,18 +8,17 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.db import read_scope, session_scope
+from bot.db import session_scope
 from bot.domain.set_settings import MAX_ACTIVE_MEMBERS
 from bot.runtime import Runtime
 from bot.services.events import first_delivery
-from bot.services.home import home_for
 from bot.services.members import join_set, mark_left_channel
 from bot.services.set_health import pause_for_lost_channel
 from bot.services.sets import find_set
 from bot.services.users import remember_user
-from bot.slack.blocks.home import home_view
 from bot.slack.delivery import deliver_soon
 from bot.slack.directory import SlackDirectory
+from bot.slack.home_publisher import refresh_home
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +86,4 @@ def register(app: App, runtime: Runtime) -> None:
         user_id = event.get("user")
         if not user_id:
             return
-        with read_scope(runtime.session_factory) as session:
-            home = home_for(session, team_id=context.team_id or "", user_id=user_id)
-        client.views_publish(user_id=user_id, view=home_view(home))
+        refresh_home(runtime, client, team_id=context.team_id or "", user_id=user_id)

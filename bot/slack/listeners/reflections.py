@@ -19,7 +19,6 @@ from bot.domain.states import PostKind
 from bot.errors import UserFacingError
 from bot.runtime import Runtime
 from bot.services.events import first_delivery
-from bot.services.home import home_for
 from bot.services.outbox import enqueue_post
 from bot.services.set_health import skip_deactivated_member
 from bot.services.reflections import (
@@ -36,7 +35,6 @@ from bot.services.reflections import (
     snooze_reflections,
     week_for_reply,
 )
-from bot.slack.blocks.home import home_view
 from bot.slack.blocks.reflection import (
     NOT_A_MEMBER,
     PROMPTS,
@@ -49,6 +47,7 @@ from bot.slack.blocks.reflection import (
     shared_text,
     week_label,
 )
+from bot.slack.home_publisher import refresh_home
 from bot.slack.ids import ActionId, CallbackId, ReflectionBlock
 from bot.slack.listeners.guard import guarded
 from bot.slack.poster import Poster
@@ -175,8 +174,7 @@ def register(app: App, runtime: Runtime) -> None:
         user_id, team_id = body["user"]["id"], context.team_id or ""
         with session_scope(runtime.session_factory) as session:
             set_reflections_opt_out(session, team_id=team_id, user_id=user_id, opt_out=False)
-            home = home_for(session, team_id=team_id, user_id=user_id)
-        client.views_publish(user_id=user_id, view=home_view(home))
+        refresh_home(runtime, client, team_id=team_id, user_id=user_id)
 
     @app.action(ActionId.REFLECTION_SHARE)
     @guarded
