@@ -20,7 +20,6 @@ from bot.errors import UserFacingError
 from bot.runtime import Runtime
 from bot.services.events import first_delivery
 from bot.services.outbox import enqueue_post
-from bot.services.set_health import skip_deactivated_member
 from bot.services.reflections import (
     add_to_reflection,
     current_week,
@@ -35,6 +34,7 @@ from bot.services.reflections import (
     snooze_reflections,
     week_for_reply,
 )
+from bot.services.set_health import skip_deactivated_member
 from bot.slack.blocks.reflection import (
     NOT_A_MEMBER,
     PROMPTS,
@@ -47,10 +47,10 @@ from bot.slack.blocks.reflection import (
     shared_text,
     week_label,
 )
+from bot.slack.delivery import deliver_soon
 from bot.slack.home_publisher import refresh_home
 from bot.slack.ids import ActionId, CallbackId, ReflectionBlock
 from bot.slack.listeners.guard import guarded
-from bot.slack.poster import Poster
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +82,6 @@ def _int_value(text: str | None) -> int:
     return int(text)
 
 
-def _deliver(runtime: Runtime, key: str) -> None:
-    """Send one queued post now; if Slack is unreachable, the next tick retries it."""
-    Poster(runtime).deliver_due(runtime.now(), keys=[key])
-
-
 def register(app: App, runtime: Runtime) -> None:
     @app.event("message", matchers=[is_reflection_reply])
     def handle_event_reflection_reply(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
@@ -110,7 +105,7 @@ def register(app: App, runtime: Runtime) -> None:
                 session, work_key=key, team_id=team_id, channel_id=channel_id,
                 thread_ts=event.get("thread_ts") or ts, now=now, **reply,
             )  # fmt: skip
-        _deliver(runtime, key)
+        deliver_soon(runtime)
 
     @app.event("user_change")
     def handle_event_user_change(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
@@ -217,7 +212,7 @@ def register(app: App, runtime: Runtime) -> None:
                 session, work_key=key, team_id=team_id, kind=PostKind.DM, user_id=user_id,
                 text=saved_text(week, created=saved.created), blocks=[b.to_dict() for b in blocks], now=now,
             )  # fmt: skip
-        _deliver(runtime, key)
+        deliver_soon(runtime)
 
     @app.view(CallbackId.REFLECTION_SHARE_MODAL)
     @guarded
@@ -237,6 +232,6 @@ def register(app: App, runtime: Runtime) -> None:
                 return
             ack()
             blocks = shared_blocks(user_id, plan.week_start, plan.text)
-            key = record_share(session, plan, text=shared_text(user_id, plan.week_start), blocks=[b.to_dict() for b in blocks], now=now)
+            record_share(session, plan, text=shared_text(user_id, plan.week_start), blocks=[b.to_dict() for b in blocks], now=now)
         logger.info("reflection %s shared by %s into set %s (%s)", plan.reflection_id, user_id, plan.set_id, week_label(plan.week_start))
-        _deliver(runtime, key)
+        deliver_soon(runtime)
