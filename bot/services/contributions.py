@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import insert_once
@@ -15,9 +14,8 @@ from bot.domain.enums import ContributionKind, Phase, Role
 from bot.domain.phases import classify_reply, question_limit
 from bot.domain.states import MemberState, PostKind, PresentationStatus
 from bot.models import Acknowledgement, Contribution, LearningSet, Membership, Presentation, RoleAssignment
-from bot.services.members import find_membership
 from bot.services.outbox import enqueue_post
-from bot.services.rounds import advance_phase, roles_of
+from bot.services.rounds import advance_phase
 
 EARLY_ADVANCE_PHASES = (Phase.P0, Phase.P1, Phase.P2, Phase.P3)
 
@@ -224,36 +222,66 @@ def delete_reply(session: Session, *, channel_id: str, ts: str, now: datetime) -
     return True
 
 
-def acknowledge(session: Session, presentation: Presentation, user_id: str, *, via: str, now: datetime) -> bool:
-    """Record that a member has read and has nothing (more) to add in the current phase; False if
-    not a member, not running, or already done."""
-    learning_set = session.get(LearningSet, presentation.set_id)
-    membership = find_membership(session, learning_set, user_id) if learning_set else None
-    if learning_set is None or membership is None or membership.state in (MemberState.LEFT, MemberState.OBSERVER):
-        return False
-    if presentation.status != PresentationStatus.OPEN or presentation.phase is None:
-        return False
-    exists = session.scalars(
-        select(Acknowledgement.id).where(
-            Acknowledgement.presentation_id == presentation.id,
-            Acknowledgement.user_id == user_id,
-            Acknowledgement.phase == presentation.phase,
-        )
-    ).first()
-    if exists is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(
-                Acknowledgement(
-                    presentation_id=presentation.id, user_id=user_id, phase=presentation.phase, via=via, created_at=now
-                )
-            )
-            session.flush()
-    except IntegrityError:
-        return False
-    maybe_advance_early(session, learning_set, presentation, now=now)
-    return True
+@dataclass(frozen=True)
+class AckOutcome:
+    recorded: bool  # False: not an active member, not running, or already acknowledged in this phase
+    advanced_to: Phase | None = None  # the phase it opened, when this was the last one awaited
+
+
+def _ack_context_query():  # type: ignore[no-untyped-def]
+    """Built once (bound :presentation_id, :user_id), like _REPLY_CONTEXT: the presentation, its
+    set's team, the member's state and whether they question in it. On PostgreSQL it locks the
+    presentation row, so two last acknowledgements at once are checked one after the other."""
+    user_id = bindparam("user_id")
+    return (
+        select(Presentation.set_id, LearningSet.team_id, Presentation.status, Presentation.phase, Membership.state,
+               RoleAssignment.id)
+        .join(LearningSet, LearningSet.id == Presentation.set_id)
+        .outerjoin(Membership, (Membership.set_id == Presentation.set_id) & (Membership.user_id == user_id))
+        .outerjoin(RoleAssignment, (RoleAssignment.presentation_id == Presentation.id) & (RoleAssignment.user_id == user_id)
+                   & (RoleAssignment.role == Role.QUESTIONER))
+        .where(Presentation.id == bindparam("presentation_id"))
+        .with_for_update(key_share=True, of=Presentation)
+    )
+
+
+_ACK_CONTEXT = _ack_context_query()
+
+
+def acknowledge(
+    session: Session, *, presentation_id: int, team_id: str | None, user_id: str, via: str, now: datetime
+) -> AckOutcome | None:
+    """Record that a member has read and has nothing (more) to add in the current phase; None when
+    there is no such presentation in this team. Two statements (context, insert) for everyone but a
+    questioner, whose acknowledgement may be the last one a questioning phase waits for."""
+    row = session.execute(_ACK_CONTEXT, {"presentation_id": presentation_id, "user_id": user_id}).first()
+    if row is None or (team_id and row.team_id != team_id):
+        return None
+    set_id, status, phase, member_state, questioner = row.set_id, row.status, row.phase, row.state, row.id is not None
+    if member_state is None or member_state in (MemberState.LEFT, MemberState.OBSERVER):
+        return AckOutcome(recorded=False)
+    if status != PresentationStatus.OPEN or phase is None:
+        return AckOutcome(recorded=False)
+    inserted = insert_once(
+        session,
+        Acknowledgement.__table__,  # type: ignore[arg-type]
+        dict(presentation_id=presentation_id, user_id=user_id, phase=phase, via=via, created_at=now),
+        unique=("presentation_id", "user_id", "phase"),
+    )
+    if inserted is None:
+        return AckOutcome(recorded=False)
+    # Only questioners are awaited: anyone else's acknowledgement cannot complete a phase.
+    if not questioner or Phase(phase) not in EARLY_ADVANCE_PHASES:
+        return AckOutcome(recorded=True)
+    if _waiting_questioner_count(session, presentation_id, set_id, Phase(phase)):
+        return AckOutcome(recorded=True)
+    presentation = session.get(Presentation, presentation_id)
+    learning_set = session.get(LearningSet, set_id)
+    assert presentation is not None and learning_set is not None
+    # Acknowledging alone never empties a questioning phase: someone must have asked something.
+    if phase != Phase.P0 and not _anyone_posted(session, presentation):
+        return AckOutcome(recorded=True)
+    return AckOutcome(True, advance_phase(session, learning_set, presentation, now=now, on_schedule=False))
 
 
 def engaged_users(session: Session, presentation: Presentation, phase: Phase) -> set[str]:
@@ -283,25 +311,6 @@ def waiting_questioners(session: Session, presentation: Presentation) -> list[st
         return []
     params = _waiting_params(presentation.id, presentation.set_id, Phase(presentation.phase))
     return list(session.scalars(_WAITING_QUESTIONER_IDS, params))
-
-
-def maybe_advance_early(session: Session, learning_set: LearningSet, presentation: Presentation, *, now: datetime) -> Phase | None:
-    """A questioning phase ends early once every available questioner has posted or acknowledged."""
-    # Two last replies at once would both advance (and collide on the next round): one at a time.
-    # FOR NO KEY UPDATE: it does not wait on the KEY SHARE locks that inserting replies takes.
-    session.refresh(presentation, with_for_update={"key_share": True})
-    if presentation.status != PresentationStatus.OPEN or presentation.phase is None:
-        return None
-    phase = Phase(presentation.phase)
-    if phase not in EARLY_ADVANCE_PHASES:
-        return None
-    if not roles_of(session, presentation.id)[Role.QUESTIONER]:
-        return None
-    if _waiting_questioner_count(session, presentation.id, presentation.set_id, phase):
-        return None
-    if phase != Phase.P0 and not _anyone_posted(session, presentation):
-        return None
-    return advance_phase(session, learning_set, presentation, now=now, on_schedule=False)
 
 
 def _anyone_posted(session: Session, presentation: Presentation) -> bool:

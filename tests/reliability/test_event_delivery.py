@@ -172,3 +172,32 @@ def test_the_questioners_last_replies_at_the_same_moment_advance_the_phase_exact
         assert sorted(session.scalars(select(Round.phase).where(Round.presentation_id == pid))) == list(range(phase + 2))
     assert count(bot, OutboundPost, OutboundPost.work_key == f"prompt:{pid}:{phase + 1}") == 1
     assert count(bot, Contribution) == len(questioners)
+
+
+def test_the_questioners_last_acknowledgements_at_the_same_moment_advance_the_phase_exactly_once(bot: BotDriver) -> None:
+    """acknowledge checks for an early advance under the presentation's lock, like record_reply:
+    "I've read it" clicks arriving together neither both advance P0 nor both miss it."""
+    from sqlalchemy import select
+
+    from bot.db import session_scope
+    from bot.domain.enums import Role
+    from bot.models import Acknowledgement, OutboundPost, RoleAssignment, Round
+
+    root = open_presentation(bot)
+    with session_scope(bot.runtime.session_factory) as session:
+        presentation = session.scalars(select(Presentation)).one()
+        pid, phase = presentation.id, presentation.phase
+        questioners = list(session.scalars(select(RoleAssignment.user_id).where(
+            RoleAssignment.presentation_id == pid, RoleAssignment.role == Role.QUESTIONER)))
+    assert phase == 0 and len(questioners) >= 2
+    clicks = [
+        slack_requests.block_action(ActionId.ACK_READ, value=str(pid), user_id=user, channel_id=CHANNEL, message_ts=root,
+                                    team_id=bot.team_id, response_url=bot.fake.response_url(f"cmd-{user}"))
+        for user in questioners
+    ]
+    assert dispatch_all(bot, clicks) == [200] * len(clicks)
+    with session_scope(bot.runtime.session_factory) as session:
+        assert session.get(Presentation, pid).phase == phase + 1
+        assert sorted(session.scalars(select(Round.phase).where(Round.presentation_id == pid))) == list(range(phase + 2))
+    assert count(bot, OutboundPost, OutboundPost.work_key == f"prompt:{pid}:{phase + 1}") == 1
+    assert count(bot, Acknowledgement) == len(questioners)

@@ -139,23 +139,28 @@ def register(app: App, runtime: Runtime) -> None:
             return
         with session_scope(runtime.session_factory) as session:
             presentation = find_presentation_by_root(session, channel_id=item.get("channel", ""), root_ts=item.get("ts", ""))
-            if presentation is None or not _same_team(session, presentation, context):
+            if presentation is None:
                 return
-            acknowledge(session, presentation, event["user"], via="reaction", now=runtime.now())
-        deliver_soon(runtime)
+            outcome = acknowledge(session, presentation_id=presentation.id, team_id=context.team_id, user_id=event["user"],
+                                  via="reaction", now=runtime.now())
+        if outcome is not None and outcome.advanced_to is not None:
+            deliver_soon(runtime)  # the next phase's prompt
 
     @app.action(ActionId.ACK_READ)
     @guarded
     def handle_action_ack_read(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         with session_scope(runtime.session_factory) as session:
-            presentation = _presentation(session, _id_from(action), context)
-            recorded = acknowledge(session, presentation, body["user"]["id"], via="button", now=runtime.now())
+            outcome = acknowledge(session, presentation_id=_id_from(action), team_id=context.team_id,
+                                  user_id=body["user"]["id"], via="button", now=runtime.now())
+        if outcome is None:
+            raise UserFacingError(GONE)
         respond(
-            text="Thanks: noted that you've read it." if recorded else "Already noted (or you're not an active member of this set).",
+            text="Thanks: noted that you've read it." if outcome.recorded else "Already noted (or you're not an active member of this set).",
             response_type="ephemeral", replace_original=False,
         )
-        deliver_soon(runtime)
+        if outcome.advanced_to is not None:
+            deliver_soon(runtime)  # the next phase's prompt
 
     def control(action_id: str) -> None:
         operation, verb = CONTROLS[action_id]
@@ -225,8 +230,11 @@ def _same_team(session: Session, presentation: Presentation, context: BoltContex
     return learning_set is not None and (not context.team_id or learning_set.team_id == context.team_id)
 
 
+GONE = "That presentation no longer exists."
+
+
 def _presentation(session: Session, presentation_id: int, context: BoltContext) -> Presentation:
     presentation = session.get(Presentation, presentation_id)
     if presentation is None or not _same_team(session, presentation, context):
-        raise UserFacingError("That presentation no longer exists.")
+        raise UserFacingError(GONE)
     return presentation
