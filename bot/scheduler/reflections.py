@@ -1,22 +1,27 @@
 """Tick step: queue each due member's weekly reflection DM, once per member and week.
 
-The prompts go into the outbox in one transaction with key `reflection:{team}:{user}:{week}`;
-`deliver_posts` (later in the same tick) sends them. A repeated or concurrent tick finds the keys
-taken (the due query excludes them, and the unique key stops a racing writer).
+The prompts go into the outbox with key `reflection:{team}:{user}:{week}`, in committed chunks of
+ENQUEUE_CHUNK, so the tick's delivery starts sending the first chunk while the rest are queued
+(one transaction for 1,000 prompts held every DM back until the last was written). A repeated or
+concurrent tick, or one after a crash between chunks, finds the keys taken (the due query
+excludes them, and the unique key stops a racing writer) and queues only the rest.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.domain.states import PostKind
 from bot.runtime import Runtime
 from bot.services.outbox import enqueue_post
-from bot.services.reflection_prompts import due_prompts
-from bot.services.reflections import open_actions_of
+from bot.services.reflection_prompts import DuePrompt, due_prompts
+from bot.services.reflections import OpenAction, open_actions_of
 from bot.slack.blocks.reflection import prompt_blocks, prompt_text
 
 if TYPE_CHECKING:  # tick.py imports this module for its STEPS
@@ -24,26 +29,43 @@ if TYPE_CHECKING:  # tick.py imports this module for its STEPS
 
 logger = logging.getLogger(__name__)
 
+ENQUEUE_CHUNK = 100  # prompts per committed transaction
+
 
 def send_weekly_reflections(runtime: Runtime, now: datetime, summary: TickSummary) -> None:
     """Queue the reflection prompts due at `now` (nothing due: one small query)."""
-    with session_scope(runtime.session_factory) as session:
-        prompts = due_prompts(session, now)
-        if not prompts:
-            return
-        actions = open_actions_of(session, [(p.team_id, p.user_id) for p in prompts])
-        queued = 0
-        for prompt in prompts:
-            blocks = prompt_blocks(prompt.week_start, actions.get((prompt.team_id, prompt.user_id), []))
-            queued += enqueue_post(
-                session,
-                work_key=prompt.work_key,
-                team_id=prompt.team_id,
-                kind=PostKind.DM,
-                user_id=prompt.user_id,
-                text=prompt_text(prompt.week_start),
-                blocks=[block.to_dict() for block in blocks],
-                now=now,
-            )
+    queued = 0
+    try:
+        with session_scope(runtime.session_factory) as session:
+            prompts = due_prompts(session, now)
+            if not prompts:
+                return
+            actions = open_actions_of(session, [(p.team_id, p.user_id) for p in prompts])
+            chunk = _enqueue(session, prompts[:ENQUEUE_CHUNK], actions, now)
+        queued += chunk
+        for start in range(ENQUEUE_CHUNK, len(prompts), ENQUEUE_CHUNK):
+            with session_scope(runtime.session_factory) as session:
+                chunk = _enqueue(session, prompts[start : start + ENQUEUE_CHUNK], actions, now)
+            queued += chunk
+    finally:
+        summary.add("reflection prompts queued", queued)  # the chunks committed, even if a later one failed
     logger.info("queued %s weekly reflection prompt(s) at %s", queued, now.isoformat())
-    summary.add("reflection prompts queued", queued)
+
+
+def _enqueue(
+    session: Session, prompts: list[DuePrompt], actions: Mapping[tuple[str, str], list[OpenAction]], now: datetime
+) -> int:
+    queued = 0
+    for prompt in prompts:
+        blocks = prompt_blocks(prompt.week_start, actions.get((prompt.team_id, prompt.user_id), []))
+        queued += enqueue_post(
+            session,
+            work_key=prompt.work_key,
+            team_id=prompt.team_id,
+            kind=PostKind.DM,
+            user_id=prompt.user_id,
+            text=prompt_text(prompt.week_start),
+            blocks=[block.to_dict() for block in blocks],
+            now=now,
+        )
+    return queued

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, delete, event
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from bot.db import session_scope
 from bot.models import ProcessedEvent
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 MAX_POSTS_PER_TICK = 1000  # a bound, so one tick can never run forever (the next tick sends the rest)
 EVENT_RECEIPT_RETENTION = timedelta(days=7)  # Slack stops redelivering after a few hours at most
+HANDOVER_WAIT = 0.05  # seconds a step waits at most for the delivery thread to take the writer line
 
 
 @dataclass
@@ -140,6 +141,10 @@ class OverlappedDelivery:
         self._queued = 0  # posts committed by the tick's sessions
         self._delivered: DeliveryReport | None = None  # the thread's, added to the summary after it ends
         self._error: BaseException | None = None
+        # Hand-over of SQLite's writer line (see transaction_ended): set while the delivery thread
+        # waits to begin a transaction, and once it has begun one.
+        self._delivery_waits = threading.Event()
+        self._delivery_began = threading.Event()
 
     def __enter__(self) -> OverlappedDelivery:
         return self
@@ -157,17 +162,36 @@ class OverlappedDelivery:
             self._summary.failures += 1
             logger.error("tick step deliver_posts failed at %s", self._now.isoformat(), exc_info=self._error)
 
-    def post_queued(self) -> None:
-        """A tick session committed a new post (called in that session's thread: a step's, or the
-        delivery thread's own when an after-post hook queues a follow-up). The count only times
+    def post_queued(self, count: int = 1) -> None:
+        """A tick session committed `count` new posts (called in that session's thread: a step's, or
+        the delivery thread's own when an after-post hook queues a follow-up). The count only times
         wake-ups; a lost increment delays a post to the next wake or the final pass, never loses it."""
         if self._producing and self._thread is None:
             self._thread = threading.Thread(target=self._deliver, name="tick-delivery", daemon=True)
             self._thread.start()
-        self._queued += 1
+        before, self._queued = self._queued, self._queued + count
         # Once caught up, the thread waits for a batch's worth: one claim per batch, not per post.
-        if self._queued % CLAIM_BATCH == 1 or CLAIM_BATCH == 1:
+        if before // CLAIM_BATCH != self._queued // CLAIM_BATCH or before == 0:
             self._wake.set()
+
+    def transaction_starting(self) -> None:
+        """A tick session is about to begin its transaction (before it queues for the writer line)."""
+        if threading.current_thread() is self._thread:
+            self._delivery_began.clear()
+            self._delivery_waits.set()
+
+    def transaction_began(self) -> None:
+        if threading.current_thread() is self._thread:
+            self._delivery_waits.clear()
+            self._delivery_began.set()
+
+    def transaction_ended(self) -> None:
+        """A step's transaction ended. If the delivery thread is waiting to record or claim, let it
+        begin before the step starts its next transaction: the writer line is not a fair lock, and
+        a step that commits and begins again at once would take it back nearly every time, holding
+        up paced posts (their records waited seconds in all for the phase advances)."""
+        if threading.current_thread() is not self._thread and self._delivery_waits.is_set():
+            self._delivery_began.wait(HANDOVER_WAIT)
 
     def _deliver(self) -> None:
         from bot.slack.poster import DeliveryReport, Poster  # the tick is the edge that may talk to Slack
@@ -205,8 +229,27 @@ def _tick_sessions(factory: sessionmaker[Session], delivery: OverlappedDelivery)
 @event.listens_for(_TickSession, "after_commit")
 def _announce_queued_posts(session: Session) -> None:
     # enqueue_post flags its transaction; the rows are visible to the delivery thread from now on.
-    if session.info.pop(POSTS_QUEUED, False):
-        session.info[_TICK].post_queued()
+    delivery: OverlappedDelivery = session.info[_TICK]
+    queued = session.info.pop(POSTS_QUEUED, 0)
+    if queued:
+        delivery.post_queued(queued)
+    delivery.transaction_ended()
+
+
+@event.listens_for(_TickSession, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info[_TICK].transaction_ended()
+
+
+@event.listens_for(_TickSession, "after_transaction_create")
+def _transaction_starting(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the session's own transaction, not a savepoint
+        session.info[_TICK].transaction_starting()
+
+
+@event.listens_for(_TickSession, "after_begin")
+def _transaction_began(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    session.info[_TICK].transaction_began()
 
 
 def _add_delivery(summary: TickSummary, report: DeliveryReport) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import session_scope
@@ -22,6 +22,9 @@ from bot.services.outbox import enqueue_post
 from bot.services.rounds import advance_phase
 
 MAX_ITEMS_PER_TICK = 1000  # a bound, so one tick can never run forever
+# Presentations advanced per transaction: one commit (and one claim query) for several advances.
+# Small, so a delivery thread waiting for SQLite's writer line is never held up for long.
+ADVANCE_BATCH = 5
 
 
 def _drain(factory: sessionmaker[Session], step: Callable[[Session], bool]) -> int:
@@ -34,30 +37,49 @@ def _drain(factory: sessionmaker[Session], step: Callable[[Session], bool]) -> i
     return done
 
 
+def _due_presentations(limit: int):  # type: ignore[no-untyped-def]
+    # Built once per batch size, with the instant a bound parameter (see advance_due_phases).
+    return (
+        select(Presentation, LearningSet)
+        .join(LearningSet, LearningSet.id == Presentation.set_id)
+        .where(
+            Presentation.status == PresentationStatus.OPEN,
+            Presentation.phase_deadline <= bindparam("now"),
+            LearningSet.status == SetStatus.ACTIVE,
+        )
+        .order_by(Presentation.phase_deadline)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Presentation)
+    )
+
+
+_DUE_PRESENTATIONS = {n: _due_presentations(n) for n in (1, ADVANCE_BATCH)}
+
+
 def advance_due_phases(factory: sessionmaker[Session], now: datetime) -> int:
-    """Advance every open presentation whose phase deadline has passed (one phase per claim)."""
+    """Advance every open presentation whose phase deadline has passed (one phase per claim).
 
-    def step(session: Session) -> bool:
-        presentation = session.scalars(
-            select(Presentation)
-            .join(LearningSet, LearningSet.id == Presentation.set_id)
-            .where(
-                Presentation.status == PresentationStatus.OPEN,
-                Presentation.phase_deadline <= now,
-                LearningSet.status == SetStatus.ACTIVE,
-            )
-            .order_by(Presentation.phase_deadline)
-            .limit(1)
-            .with_for_update(skip_locked=True, of=Presentation)
-        ).first()
-        if presentation is None:
-            return False
-        learning_set = session.get(LearningSet, presentation.set_id)
-        assert learning_set is not None
-        advance_phase(session, learning_set, presentation, now=now, on_schedule=True)
-        return True
-
-    return _drain(factory, step)
+    Up to ADVANCE_BATCH presentations (with their sets, in one query) per transaction. When a
+    batch fails, it is done again one presentation per transaction, so the ones before the
+    failing presentation are still advanced and the failure is raised as before.
+    """
+    done = 0
+    batch = ADVANCE_BATCH
+    while done < MAX_ITEMS_PER_TICK:
+        try:
+            with session_scope(factory) as session:
+                claimed = session.execute(_DUE_PRESENTATIONS[batch], {"now": now}).all()
+                for presentation, learning_set in claimed[: MAX_ITEMS_PER_TICK - done]:
+                    advance_phase(session, learning_set, presentation, now=now, on_schedule=True)
+        except Exception:
+            if batch == 1:
+                raise
+            batch = 1
+            continue
+        if not claimed:
+            break
+        done += min(len(claimed), MAX_ITEMS_PER_TICK - done)
+    return done
 
 
 def send_due_nudges(factory: sessionmaker[Session], now: datetime) -> int:

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Insert, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import insert_once
 from bot.domain.states import PostKind, PostStatus
 from bot.models import OutboundPost, SlackUser
 
@@ -20,7 +19,7 @@ from bot.models import OutboundPost, SlackUser
 STALE_CLAIM = timedelta(minutes=5)
 RETRY_BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 MAX_ATTEMPTS = 8
-POSTS_QUEUED = "outbox_posts_queued"  # session.info flag: this transaction queued a post
+POSTS_QUEUED = "outbox_posts_queued"  # session.info: how many posts this transaction queued
 
 
 @dataclass(frozen=True)
@@ -67,9 +66,8 @@ def enqueue_post(
     Give either `text`/`blocks`, or a `template` name and its plain `data` for the Slack layer.
     """
     # One INSERT ... ON CONFLICT DO NOTHING: a racing writer or a repeated tick finds the key taken.
-    post_id = insert_once(
-        session,
-        OutboundPost.__table__,  # type: ignore[arg-type]
+    post_id = session.execute(
+        _insert_once(session.get_bind().dialect.name),
         {
             "work_key": work_key,
             "team_id": team_id,
@@ -84,12 +82,31 @@ def enqueue_post(
             "attempts": 0,
             "created_at": now,
         },
-        unique=("work_key",),
-    )
+    ).first()
     if post_id is None:
         return False
-    session.info[POSTS_QUEUED] = True  # a tick's delivery thread may start sending once this commits
+    # A tick's delivery thread may start sending these once the transaction commits.
+    session.info[POSTS_QUEUED] = session.info.get(POSTS_QUEUED, 0) + 1
     return True
+
+
+_INSERTS: dict[str, Insert] = {}
+
+
+def _insert_once(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT (work_key) DO NOTHING RETURNING id, built once per dialect (the
+    values are bound parameters): composing it per post cost more than running it."""
+    statement = _INSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        table = OutboundPost.__table__
+        statement = _INSERTS[dialect] = (
+            insert(table).on_conflict_do_nothing(index_elements=["work_key"]).returning(table.c.id)  # type: ignore[arg-type]
+        )
+    return statement
 
 
 def _claimable(now: datetime):  # type: ignore[no-untyped-def]
@@ -183,14 +200,24 @@ def _claim(post: OutboundPost, *, now: datetime, worker: str, dm_channels: dict[
     )
 
 
+_OUTBOX = OutboundPost.__table__
+_RECORD_POSTED = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("post_id"))
+    .values(status=PostStatus.POSTED, posted_ts=bindparam("ts"), last_error=None)
+)
+# A DM's channel, resolved at delivery, is recorded too.
+_RECORD_POSTED_IN = _RECORD_POSTED.values(channel_id=bindparam("channel"))
+
+
 def record_posted(session: Session, post_id: int, *, ts: str | None, channel_id: str | None) -> None:
-    # One Core UPDATE (no load, no ORM bulk-update machinery): it runs once per post sent, and the
-    # ORM path cost several times the statement itself. No caller holds the row as an object.
-    values: dict[str, Any] = {"status": PostStatus.POSTED, "posted_ts": ts, "last_error": None}
+    # One Core UPDATE built once (no load, no ORM bulk-update machinery): it runs once per post
+    # sent, and the ORM path cost several times the statement itself. No caller holds the row as
+    # an object.
+    params: dict[str, Any] = {"post_id": post_id, "ts": ts}
     if channel_id:
-        values["channel_id"] = channel_id  # a DM's channel, resolved at delivery
-    table = OutboundPost.__table__
-    session.connection().execute(update(table).where(table.c.id == post_id).values(**values))
+        params["channel"] = channel_id
+    session.connection().execute(_RECORD_POSTED_IN if channel_id else _RECORD_POSTED, params)
 
 
 def release_claim(session: Session, post_id: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.domain.enums import Pace, Phase, Role
@@ -22,23 +22,28 @@ def prompt_key(presentation_id: int, phase: Phase) -> str:
     return f"prompt:{presentation_id}:{int(phase)}"
 
 
+# Statements built once with bound parameters: every phase advance runs both, and composing them
+# per call cost more Python time than SQLite takes to run them.
+_ROLES = (
+    select(RoleAssignment.user_id, RoleAssignment.role)
+    .where(RoleAssignment.presentation_id == bindparam("presentation_id"))
+    .order_by(RoleAssignment.id)
+)
+_CURRENT_ROUND = select(Round).where(Round.presentation_id == bindparam("presentation_id"), Round.phase == bindparam("phase"))
+_ROLE_BY_VALUE = {role.value: role for role in Role}
+
+
 def roles_of(session: Session, presentation_id: int) -> dict[Role, list[str]]:
     roles: dict[Role, list[str]] = {role: [] for role in Role}
-    for user_id, role in session.execute(
-        select(RoleAssignment.user_id, RoleAssignment.role)
-        .where(RoleAssignment.presentation_id == presentation_id)
-        .order_by(RoleAssignment.id)
-    ):
-        roles[Role(role)].append(user_id)
+    for user_id, role in session.execute(_ROLES, {"presentation_id": presentation_id}):
+        roles[_ROLE_BY_VALUE.get(role) or Role(role)].append(user_id)
     return roles
 
 
 def current_round(session: Session, presentation: Presentation) -> Round | None:
     if presentation.phase is None:
         return None
-    return session.scalars(
-        select(Round).where(Round.presentation_id == presentation.id, Round.phase == presentation.phase)
-    ).one_or_none()
+    return session.scalars(_CURRENT_ROUND, {"presentation_id": presentation.id, "phase": presentation.phase}).one_or_none()
 
 
 def _calendar(learning_set: LearningSet) -> dict[str, object]:
