@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from bot.db import session_scope
 from bot.domain.states import PostKind
@@ -34,38 +32,34 @@ ENQUEUE_CHUNK = 100  # prompts per committed transaction
 
 def send_weekly_reflections(runtime: Runtime, now: datetime, summary: TickSummary) -> None:
     """Queue the reflection prompts due at `now` (nothing due: one small query)."""
+    with session_scope(runtime.session_factory) as session:
+        prompts = due_prompts(session, now)
+        if not prompts:
+            return
+        actions = open_actions_of(session, [(p.team_id, p.user_id) for p in prompts])
     queued = 0
     try:
-        with session_scope(runtime.session_factory) as session:
-            prompts = due_prompts(session, now)
-            if not prompts:
-                return
-            actions = open_actions_of(session, [(p.team_id, p.user_id) for p in prompts])
-            chunk = _enqueue(session, prompts[:ENQUEUE_CHUNK], actions, now)
-        queued += chunk
-        for start in range(ENQUEUE_CHUNK, len(prompts), ENQUEUE_CHUNK):
+        for start in range(0, len(prompts), ENQUEUE_CHUNK):
+            # Blocks are built before the transaction: SQLite's writer line (which the tick's
+            # delivery thread needs to record each post) is held for the inserts only.
+            posts = [_post(prompt, actions, now) for prompt in prompts[start : start + ENQUEUE_CHUNK]]
             with session_scope(runtime.session_factory) as session:
-                chunk = _enqueue(session, prompts[start : start + ENQUEUE_CHUNK], actions, now)
+                chunk = sum(enqueue_post(session, **post) for post in posts)
             queued += chunk
     finally:
         summary.add("reflection prompts queued", queued)  # the chunks committed, even if a later one failed
     logger.info("queued %s weekly reflection prompt(s) at %s", queued, now.isoformat())
 
 
-def _enqueue(
-    session: Session, prompts: list[DuePrompt], actions: Mapping[tuple[str, str], list[OpenAction]], now: datetime
-) -> int:
-    queued = 0
-    for prompt in prompts:
-        blocks = prompt_blocks(prompt.week_start, actions.get((prompt.team_id, prompt.user_id), []))
-        queued += enqueue_post(
-            session,
-            work_key=prompt.work_key,
-            team_id=prompt.team_id,
-            kind=PostKind.DM,
-            user_id=prompt.user_id,
-            text=prompt_text(prompt.week_start),
-            blocks=[block.to_dict() for block in blocks],
-            now=now,
-        )
-    return queued
+def _post(prompt: DuePrompt, actions: Mapping[tuple[str, str], list[OpenAction]], now: datetime) -> dict[str, Any]:
+    """enqueue_post's arguments for one prompt."""
+    blocks = prompt_blocks(prompt.week_start, actions.get((prompt.team_id, prompt.user_id), []))
+    return {
+        "work_key": prompt.work_key,
+        "team_id": prompt.team_id,
+        "kind": PostKind.DM,
+        "user_id": prompt.user_id,
+        "text": prompt_text(prompt.week_start),
+        "blocks": [block.to_dict() for block in blocks],
+        "now": now,
+    }

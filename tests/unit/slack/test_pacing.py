@@ -125,3 +125,18 @@ def test_a_slot_beyond_max_delay_is_neither_taken_nor_waited_for() -> None:
     assert pacer.wait("T1", "chat.postEphemeral", max_delay=0.5) is False
     assert clock.slept == []
     assert round(pacer.reserve("T1", "chat.postEphemeral", max_delay=1.0) or 0.0, 6) == 0.6  # nothing was taken
+
+
+def test_a_post_late_for_its_slot_does_not_push_the_later_ones_back() -> None:
+    clock = FakeClock()
+    pacer = Pacer(clock=clock, sleep=clock.sleep, per_channel=None)  # the published defaults
+    assert METHOD_LIMITS["chat.postMessage"].burst == 2
+    assert round(pacer.reserve("T1", "chat.postMessage"), 6) == 0.0
+    assert round(pacer.reserve("T1", "chat.postMessage"), 6) == 0.0  # the burst of 2
+    assert round(pacer.reserve("T1", "chat.postMessage"), 6) == 0.2
+    clock.now += 0.2 + 0.15  # the sender was 0.15 s late for that slot (a slow answer)
+    # Back on the grid: the next slot is still at 0.4 s (with a burst of 1 it would be 0.55 s, and
+    # every late post would push all later ones back), then one every 0.2 s, never sooner.
+    assert round(pacer.reserve("T1", "chat.postMessage"), 6) == 0.05
+    assert round(pacer.reserve("T1", "chat.postMessage"), 6) == 0.25
+    assert round(pacer.reserve("T1", "chat.postMessage"), 6) == 0.45
