@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from bot.db import insert_once
 from bot.domain.enums import Pace, Phase, Role
 from bot.domain.intake import Intake
 from bot.domain.rotation import NotEnoughMembers, PastPresentation, assign_roles
@@ -17,7 +17,6 @@ from bot.domain.states import InvitationStatus, MemberState, PresentationStatus,
 from bot.errors import UserFacingError
 from bot.models import Invitation, LearningSet, Membership, Presentation, RoleAssignment
 from bot.services.after_post import after_post
-from bot.services.members import find_membership
 from bot.services.outbox import enqueue_post
 from bot.services.rounds import open_phase
 
@@ -29,6 +28,11 @@ class SubmitResult:
     presentation_id: int
     queued_position: int | None  # None when it starts now
     duplicate: bool = False
+
+    @property
+    def root_post_queued(self) -> bool:
+        """This submission queued the root message (a queued or repeated one queued nothing)."""
+        return self.queued_position is None and not self.duplicate
 
 
 def root_key(presentation_id: int) -> str:
@@ -50,15 +54,15 @@ def available_member_ids(session: Session, learning_set: LearningSet) -> list[st
     )
 
 
-def running_count(session: Session, learning_set: LearningSet) -> int:
-    return int(
-        session.scalar(
-            select(func.count(Presentation.id)).where(
-                Presentation.set_id == learning_set.id, Presentation.status.in_(RUNNING)
-            )
-        )
-        or 0
-    )
+# Built once with bound parameters (composing statements costs more CPU than running them).
+_MEMBER_STATES = (
+    select(Membership.user_id, Membership.state).where(Membership.set_id == bindparam("set_id"))
+)
+_SLOTS = select(
+    func.count(Presentation.id).filter(Presentation.status.in_(RUNNING)),
+    func.count(Presentation.id).filter(Presentation.status == PresentationStatus.QUEUED,
+                                       Presentation.id <= bindparam("presentation_id")),
+).where(Presentation.set_id == bindparam("set_id"))
 
 
 def submit_presentation(
@@ -70,60 +74,47 @@ def submit_presentation(
     now: datetime,
     request_key: str | None = None,
 ) -> SubmitResult:
-    """Record a presentation; start it when the set has a free slot, else queue it."""
-    if request_key:
-        existing = session.scalars(select(Presentation).where(Presentation.request_key == request_key)).first()
-        if existing is not None:  # a double-click or a redelivery: the first one counts
-            return SubmitResult(existing.id, None, duplicate=True)
+    """Record a presentation; start it when the set has a free slot, else queue it.
+
+    A double-click or a redelivery (same request_key) is caught by the key's unique index
+    and answered with the first one."""
     if learning_set.status != SetStatus.ACTIVE:
         raise UserFacingError("This set is paused, so it can't take a presentation right now.")
-    membership = find_membership(session, learning_set, presenter_id)
-    if membership is None or membership.state in (MemberState.LEFT, MemberState.OBSERVER):
+    states: dict[str, str] = {user: state for user, state in session.execute(_MEMBER_STATES, {"set_id": learning_set.id})}
+    state = states.get(presenter_id)
+    if state is None or state in (MemberState.LEFT, MemberState.OBSERVER):
         raise UserFacingError("Only active members of this set can present. `/als join` takes a seat.")
-    if membership.state == MemberState.AWAY:
+    if state == MemberState.AWAY:
         raise UserFacingError("You're marked away. `/als back` first, then present.")
-    if len(available_member_ids(session, learning_set)) < MIN_TO_PRESENT:
+    if sum(1 for s in states.values() if s == MemberState.ACTIVE) < MIN_TO_PRESENT:
         raise UserFacingError(
             f"A presentation needs at least {MIN_TO_PRESENT} available members "
             "(presenter, facilitator and a questioner). Invite more colleagues to the channel."
         )
-    presentation = Presentation(
-        set_id=learning_set.id,
-        presenter_id=presenter_id,
-        title=intake.title,
-        situation=intake.situation,
-        tried=intake.tried or None,
-        question_to_set=intake.question_to_set or None,
-        success=intake.success or None,
-        status=PresentationStatus.QUEUED,
-        channel_id=learning_set.channel_id,
-        request_key=request_key,
-        extensions_used=0,
-        created_at=now,
+    inserted = insert_once(
+        session,
+        Presentation.__table__,  # type: ignore[arg-type]
+        dict(
+            set_id=learning_set.id, presenter_id=presenter_id, title=intake.title, situation=intake.situation,
+            tried=intake.tried or None, question_to_set=intake.question_to_set or None, success=intake.success or None,
+            status=PresentationStatus.QUEUED, channel_id=learning_set.channel_id, request_key=request_key,
+            extensions_used=0, created_at=now,
+        ),
+        unique=("request_key",),
     )
-    try:
-        with session.begin_nested():
-            session.add(presentation)
-            session.flush()
-    except IntegrityError:  # the same request_key committed by a concurrent double submit
-        existing = session.scalars(select(Presentation).where(Presentation.request_key == request_key)).one()
-        return SubmitResult(existing.id, None, duplicate=True)
+    if inserted is None:
+        existing = session.scalars(select(Presentation.id).where(Presentation.request_key == request_key)).one()
+        return SubmitResult(existing, None, duplicate=True)
+    presentation_id = inserted[0]
     _accept_invitation(session, learning_set, presenter_id, now)
     learning_set.next_invite_at = None  # someone is presenting: no invitation needed
-    if running_count(session, learning_set) < learning_set.max_concurrent:
+    running, position = session.execute(_SLOTS, {"set_id": learning_set.id, "presentation_id": presentation_id}).one()
+    if running < learning_set.max_concurrent:
+        presentation = session.get(Presentation, presentation_id)
+        assert presentation is not None
         start_presentation(session, learning_set, presentation, now=now)
-        return SubmitResult(presentation.id, None)
-    position = int(
-        session.scalar(
-            select(func.count(Presentation.id)).where(
-                Presentation.set_id == learning_set.id,
-                Presentation.status == PresentationStatus.QUEUED,
-                Presentation.id <= presentation.id,
-            )
-        )
-        or 1
-    )
-    return SubmitResult(presentation.id, position)
+        return SubmitResult(presentation_id, None)
+    return SubmitResult(presentation_id, int(position or 1))
 
 
 def _accept_invitation(session: Session, learning_set: LearningSet, user_id: str, now: datetime) -> None:

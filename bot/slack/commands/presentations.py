@@ -31,4 +31,5 @@ def run_present(ctx: CommandContext) -> None:
             request_key=f"cmd:{ctx.payload.get('trigger_id')}",
         )
     ctx.ack(text=submitted_text(result))
-    deliver_soon(ctx.runtime)
+    if result.root_post_queued:
+        deliver_soon(ctx.runtime)

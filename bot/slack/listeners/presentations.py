@@ -100,7 +100,8 @@ def register(app: App, runtime: Runtime) -> None:
                 return
         ack()
         client.chat_postEphemeral(channel=channel_id, user=user_id, text=submitted_text(result))
-        deliver_soon(runtime)
+        if result.root_post_queued:
+            deliver_soon(runtime)
 
     @app.event("message", matchers=[_is_channel_message])
     def handle_event_channel_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
