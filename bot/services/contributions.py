@@ -284,27 +284,6 @@ def acknowledge(
     return AckOutcome(True, advance_phase(session, learning_set, presentation, now=now, on_schedule=False))
 
 
-def engaged_users(session: Session, presentation: Presentation, phase: Phase) -> set[str]:
-    """Who has posted in this phase, or acknowledged the presentation."""
-    posted = set(
-        session.scalars(
-            select(Contribution.user_id).where(
-                Contribution.presentation_id == presentation.id,
-                Contribution.phase == int(phase),
-                Contribution.deleted_at.is_(None),
-            )
-        )
-    )
-    acked = set(
-        session.scalars(
-            select(Acknowledgement.user_id).where(
-                Acknowledgement.presentation_id == presentation.id, Acknowledgement.phase == int(phase)
-            )
-        )
-    )
-    return posted | acked
-
-
 def waiting_questioners(session: Session, presentation: Presentation) -> list[str]:
     """Available questioners who have neither posted in this phase nor acknowledged, in role order."""
     if presentation.phase is None:
