@@ -49,18 +49,24 @@ def evaluate(results: Results, args: argparse.Namespace) -> None:
         if tick == tick:
             results.check("3", f"tick process {row.split()[0] if row != 'wall ms' else 'wall time'} <= 1.5x imports",
                           tick <= 1.5 * base, f"{tick:.0f} vs {base:.0f} ({tick / base:.2f}x)")
-    for scenario in ("DMs week 1 (open each DM)", "DMs week 2 (cached DM ids)", "round prompts into channels"):
-        bot, floor = _m(results, "4-fanout", f"{scenario}: seconds", "bot"), _m(results, "4-fanout", f"{scenario}: seconds", "floor client")
+    # Goal 4: every fan-out run measured, each scenario at each scale it ran at (see goal4_fanout).
+    # Both scales are checked alike; docs/BENCHMARKS.md says which one the goal is judged at, and why.
+    for row in results.rows("4-fanout"):
+        if not row.endswith(": seconds"):
+            continue
+        scenario = row.removesuffix(": seconds")
+        bot, floor = _m(results, "4-fanout", row, "bot"), _m(results, "4-fanout", row, "floor client")
         if bot != bot:
             continue
-        bad = max(results.get("4-fanout", f"{scenario}: {w}", "bot").values or [0.0] for w in ("429s", "lost", "duplicated"))
+        worst = {w: max(results.get("4-fanout", f"{scenario}: {w}", "bot").values or [0.0]) for w in ("429s", "lost", "duplicated")}
         results.check("4", f"{scenario}: <= 1.1x floor", bot <= 1.1 * floor, f"{bot:.2f} vs {floor:.2f} s ({bot / floor:.2f}x)")
-        results.check("4", f"{scenario}: no 429, lost or duplicated", max(bad) == 0,
-                      "worst round: " + ", ".join(f"{w} {max(results.get('4-fanout', f'{scenario}: {w}', 'bot').values or [0]):.0f}"
-                                                  for w in ("429s", "lost", "duplicated")))
-    opens = results.get("4-fanout", "DMs week 2 (cached DM ids): conversations.open calls", "bot").values
-    if opens:
-        results.check("4", "week 2: DM channel ids from the cache", max(opens) == 0, f"{max(opens):.0f} conversations.open calls")
+        results.check("4", f"{scenario}: no 429, lost or duplicated", max(worst.values()) == 0,
+                      "worst round: " + ", ".join(f"{w} {n:.0f}" for w, n in worst.items()))
+        if "cached DM ids" in scenario:
+            opens = results.get("4-fanout", f"{scenario}: conversations.open calls", "bot").values
+            if opens:
+                results.check("4", f"{scenario}: DM channel ids from the cache", max(opens) == 0,
+                              f"{max(opens):.0f} conversations.open calls")
     for column in results.columns("5-memory"):
         mb = _m(results, "5-memory", "RSS MB", column)
         results.check("5", f"{column} < 150 MB", mb < 150, f"{mb:.0f} MB")
