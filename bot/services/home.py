@@ -3,6 +3,7 @@
 Home is refreshed on every tab open, after the ack, on the same CPU that acks the next request;
 so the statements are built once with bound parameters (:team_id, :user_id), select only the
 columns shown, and the member's running presentations come with their sets, not one query per set.
+They run on the session's connection (plain rows, no ORM result handling): Home only reads.
 """
 
 from __future__ import annotations
