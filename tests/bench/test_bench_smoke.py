@@ -37,4 +37,5 @@ def test_the_smallest_bench_runs_every_goal_and_writes_its_report(tmp_path: Path
                     "Query plans of one tick"):
         assert heading in text
     # Behaviour, not speed: in week 2 the bot took every DM channel id from its cache.
-    assert "| 4 | week 2: DM channel ids from the cache | yes |" in text
+    for scale in (60, 20):
+        assert f"| 4 | DMs week 2 (cached DM ids), windows /{scale}: DM channel ids from the cache | yes |" in text
