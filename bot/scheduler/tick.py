@@ -129,6 +129,11 @@ class OverlappedDelivery:
     (`enqueue_post` flags the session). Sessions other than the tick's are left alone. Without that
     signal (a post written some other way) nothing is lost: the final pass after the steps sends
     it. On SQLite the two threads' transactions take turns on bot.db's writer line.
+
+    Measured against a serial tick (steps, then delivery), bench goal 4 on 2 shared cores, 1,000
+    round prompts (phase advances) with windows /20: 10.3 s overlapped vs 11.4 s serial (floor
+    10.0 s): the advances run while the posts wait for their slots. With windows /60 the two were
+    alike (4.4-4.9 s, floor 3.33 s): there the delivery alone cannot keep a 3.3 ms slot.
     """
 
     def __init__(self, runtime: Runtime, now: datetime, summary: TickSummary) -> None:
