@@ -175,8 +175,8 @@ def test_facilitator_controls_and_refusals(bot: BotDriver, frozen: time_machine.
 def test_a_second_presentation_is_queued_and_starts_when_the_first_closes(bot: BotDriver, frozen: time_machine.Coordinates) -> None:
     make_set(bot, MONDAY - timedelta(days=3))
     present(bot, "U1")
-    response = bot.command("present Hiring is slow\nWe lose candidates.", user="U2", channel=CHANNEL)
-    assert "queued (number 1)" in ack_json(response)["text"]
+    bot.command("present Hiring is slow\nWe lose candidates.", user="U2", channel=CHANNEL)
+    assert "queued (number 1)" in bot.responses_for("U2")[-1]["text"]
     assert len([m for m in bot.fake.messages(CHANNEL) if "new problem" in str(m.get("text"))]) == 1
     status = ack_json(bot.command("status", user="U3", channel=CHANNEL))
     assert "queued" in json.dumps(status["blocks"]) and "Hiring is slow" in status["text"]
@@ -199,8 +199,9 @@ def test_only_available_members_may_present(bot: BotDriver, frozen: time_machine
     make_set(bot, MONDAY - timedelta(days=3))
     if prepare:
         bot.command(prepare, user=user, channel=CHANNEL)
-    body = ack_json(bot.command("present A problem", user=user, channel=CHANNEL))
-    assert expected in body["text"]
+    bot.command("present A problem", user=user, channel=CHANNEL)
+    answer = bot.responses_for(user)[-1]
+    assert expected in answer["text"] and answer["response_type"] == "ephemeral"
     with session_scope(bot.runtime.session_factory) as session:
         assert session.scalars(select(Presentation)).all() == []
 

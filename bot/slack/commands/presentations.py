@@ -23,6 +23,9 @@ def run_present(ctx: CommandContext) -> None:
     intake, errors = intake_from_text(ctx.command.argument)
     if intake is None:
         raise UserFacingError(" ".join(errors.values()))
+    # Like the other commands that write: ack first, since the write may wait its turn at the
+    # database; the answer follows through the response_url.
+    ctx.ack()
     now = ctx.runtime.now()
     with session_scope(ctx.runtime.session_factory) as session:
         learning_set = require_set(session, team_id=ctx.team_id, channel_id=ctx.channel_id)
@@ -30,6 +33,6 @@ def run_present(ctx: CommandContext) -> None:
             session, learning_set, presenter_id=ctx.user_id, intake=intake, now=now,
             request_key=f"cmd:{ctx.payload.get('trigger_id')}",
         )
-    ctx.ack(text=submitted_text(result))
+    ctx.reply(submitted_text(result))
     if result.root_post_queued:
         deliver_soon(ctx.runtime)
