@@ -1,8 +1,6 @@
-"""`/als status`: the set at a glance."""
+"""`/als status`: the set at a glance (plain Block Kit dicts: rendered on every request)."""
 
 from __future__ import annotations
-
-from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, PlainTextObject, SectionBlock
 
 from bot.domain.calendar import format_working_days, local_time
 from bot.domain.enums import Role
@@ -10,6 +8,7 @@ from bot.domain.set_settings import MIN_ACTIVE_MEMBERS, WEEKDAY_NAMES
 from bot.domain.states import MemberState, PresentationStatus
 from bot.services.presentation_status import PresentationLine
 from bot.services.status import MemberLine, SetSummary
+from bot.slack.blocks.plain import Block, context, header, section
 from bot.slack.blocks.setup import PACE_LABELS
 from bot.slack.blocks.text import escape, mention
 
@@ -31,12 +30,12 @@ def status_text(summary: SetSummary) -> str:
     )
 
 
-def presentation_section(line: PresentationLine, viewer_tz: str) -> SectionBlock:
+def presentation_section(line: PresentationLine, viewer_tz: str) -> Block:
     title = f"*{escape(line.title)}* by {mention(line.presenter_id)}"
     if line.status == PresentationStatus.QUEUED:
-        return SectionBlock(text=MarkdownTextObject(text=f"{title}\n:hourglass: queued: starts when a slot frees up"))
+        return section(f"{title}\n:hourglass: queued: starts when a slot frees up")
     if line.phase is None:
-        return SectionBlock(text=MarkdownTextObject(text=f"{title}\nstarting"))
+        return section(f"{title}\nstarting")
     state = " (paused)" if line.status == PresentationStatus.PAUSED else ""
     deadline = f" until {local_time(line.deadline, viewer_tz)}" if line.deadline else ""
     roles = [f"facilitator {mention(u)}" for u in line.roles.get(Role.FACILITATOR, [])]
@@ -50,7 +49,7 @@ def presentation_section(line: PresentationLine, viewer_tz: str) -> SectionBlock
         + (f"Roles: {', '.join(roles)}\n" if roles else "")
         + (f"Posted or acknowledged: {who}" if who else "")
     )
-    return SectionBlock(text=MarkdownTextObject(text=text))
+    return section(text)
 
 
 def status_blocks(summary: SetSummary, viewer_tz: str | None = None) -> list[Block]:
@@ -66,17 +65,12 @@ def status_blocks(summary: SetSummary, viewer_tz: str | None = None) -> list[Blo
         f"*Presentations at once:* {summary.settings.max_concurrent}"
     )
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=summary.settings.name[:150])),
-        SectionBlock(text=MarkdownTextObject(text=settings)),
-        SectionBlock(
-            text=MarkdownTextObject(
-                text=f"*Members* ({summary.seated} seated, {summary.available} available)\n"
-                + ("\n".join(rows) or "Nobody yet.")
-            )
-        ),
+        header(summary.settings.name[:150]),
+        section(settings),
+        section(f"*Members* ({summary.seated} seated, {summary.available} available)\n" + ("\n".join(rows) or "Nobody yet.")),
     ]
     if summary.presentations:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="*Presentations*")))
+        blocks.append(section("*Presentations*"))
         blocks += [presentation_section(p, viewer_tz or summary.settings.timezone) for p in summary.presentations[:10]]
     notes = []
     if summary.paused_reason:
@@ -84,5 +78,5 @@ def status_blocks(summary: SetSummary, viewer_tz: str | None = None) -> list[Blo
     if summary.below_minimum:
         notes.append(f":warning: Fewer than {MIN_ACTIVE_MEMBERS} members: the set runs, but works best with 4-7.")
     if notes:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=n) for n in notes]))
+        blocks.append(context(*notes))
     return blocks

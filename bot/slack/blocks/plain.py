@@ -1,0 +1,32 @@
+"""Block Kit as plain dicts, for views rendered on every request (`/als status`, App Home).
+
+slack_sdk's model objects validate and walk their attributes in `to_dict()` each time; for a view
+built per request that costs more CPU than reading its data. Messages built once, or rarely, keep
+the models.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Block = dict[str, Any]
+
+
+def mrkdwn(text: str) -> Block:
+    return {"type": "mrkdwn", "text": text}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": text}}
+
+
+def context(*texts: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(t) for t in texts]}
+
+
+def button(text: str, action_id: str, value: str) -> Block:
+    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": text, "emoji": True}, "value": value}
