@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event, text
 
 from bot.db import session_scope
 from bot.runtime import Runtime
@@ -143,3 +144,38 @@ def test_a_failing_delivery_thread_counts_as_a_failed_step_and_the_next_tick_del
     only_step(monkeypatch, lambda *_: None)
     assert run_tick(runtime, NOW).counts == {"posts delivered": 1}
     assert posted_texts(fake_slack) == ["post k"]
+
+
+def test_after_a_step_commits_a_waiting_delivery_thread_takes_the_writer_line_first(
+    runtime: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if runtime.engine.dialect.name != "sqlite":
+        pytest.skip("the writer line is SQLite's")
+    fake_slack.add_channel("C1")
+    monkeypatch.setattr(tick_module, "HANDOVER_WAIT", WAIT)  # the bound, not a measurement
+    order: list[str] = []
+
+    @event.listens_for(runtime.engine, "begin")
+    def began(connection):  # type: ignore[no-untyped-def]
+        order.append(threading.current_thread().name)
+
+    def queue_twice_then_write(tick_runtime: Runtime, now: datetime, summary: TickSummary) -> None:
+        enqueue(tick_runtime, "first")  # the delivery thread starts and claims it
+        with session_scope(tick_runtime.session_factory) as session:
+            enqueue_post(session, work_key="second", team_id="T0001", channel_id="C1", text="post second", now=NOW)
+            # This transaction holds the line; the delivery thread queues for it (to claim or record).
+            assert session.info[tick_module._TICK]._delivery_waits.wait(WAIT)
+            order.append("step commits")
+        order.append("step committed")
+        with session_scope(tick_runtime.session_factory) as session:
+            session.execute(text("SELECT 1"))  # the step's next transaction
+
+    only_step(monkeypatch, queue_twice_then_write)
+    try:
+        summary = run_tick(runtime, NOW)
+    finally:
+        event.remove(runtime.engine, "begin", began)
+    assert summary.counts == {"posts delivered": 2}
+    after = order[order.index("step commits") + 1 :]
+    assert after[:2] == ["tick-delivery", "step committed"]  # the delivery thread began before the step went on
+    assert posted_texts(fake_slack) == ["post first", "post second"]
