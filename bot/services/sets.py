@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,10 +27,15 @@ class ChannelFacts:
     is_ext_shared: bool
 
 
+# Built once with bound parameters: every command looks its set up, and composing the statement
+# per call cost more Python time than SQLite takes to run it.
+_SET_IN_CHANNEL = select(LearningSet).where(
+    LearningSet.team_id == bindparam("team_id"), LearningSet.channel_id == bindparam("channel_id")
+)
+
+
 def find_set(session: Session, *, team_id: str, channel_id: str) -> LearningSet | None:
-    return session.scalars(
-        select(LearningSet).where(LearningSet.team_id == team_id, LearningSet.channel_id == channel_id)
-    ).one_or_none()
+    return session.scalars(_SET_IN_CHANNEL, {"team_id": team_id, "channel_id": channel_id}).one_or_none()
 
 
 def get_set(session: Session, set_id: int) -> LearningSet | None:

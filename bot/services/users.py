@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,10 +13,12 @@ from bot.models import SlackUser
 PROFILE_MAX_AGE = timedelta(days=7)  # user_change events keep it fresh; this bounds drift
 
 
+# Built once with bound parameters, like find_set's: looked up on many requests.
+_USER = select(SlackUser).where(SlackUser.team_id == bindparam("team_id"), SlackUser.user_id == bindparam("user_id"))
+
+
 def find_user(session: Session, *, team_id: str, user_id: str) -> SlackUser | None:
-    return session.scalars(
-        select(SlackUser).where(SlackUser.team_id == team_id, SlackUser.user_id == user_id)
-    ).one_or_none()
+    return session.scalars(_USER, {"team_id": team_id, "user_id": user_id}).one_or_none()
 
 
 def _find_or_add(session: Session, *, team_id: str, user_id: str) -> SlackUser:
