@@ -1,7 +1,6 @@
 """The App Home tab: the member's sets and what each asks of them; an empty state for newcomers.
 
-Built as plain Block Kit dicts, not slack_sdk model objects: Home is rendered on every tab open,
-and the models' `to_dict()` (validation and attribute walks) cost more than the whole read.
+Plain Block Kit dicts (bot/slack/blocks/plain.py): Home is rendered on every tab open.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from typing import Any
 from bot.domain.states import MemberState
 from bot.services.home import HomeSet, HomeView
 from bot.slack.blocks.actions import open_actions_blocks
+from bot.slack.blocks.plain import Block, button, context, header, section
 from bot.slack.blocks.reflection import reflection_home_blocks
 from bot.slack.blocks.text import escape
 from bot.slack.ids import ActionId
@@ -34,26 +34,11 @@ _STATE_TEXT = {
     MemberState.OBSERVER: "observer",
 }
 
-Block = dict[str, Any]
-
-
-def _mrkdwn(text: str) -> Block:
-    return {"type": "mrkdwn", "text": text}
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": _mrkdwn(text)}
-
-
-def _button(text: str, action_id: str, value: str) -> Block:
-    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": text, "emoji": True}, "value": value}
-
-
 _DIVIDER: Block = {"type": "divider"}
-_HEADER: Block = {"type": "header", "text": {"type": "plain_text", "text": "Action learning sets"}}
-_FOOTER: list[Block] = [
-    {"type": "actions", "elements": [_button("How it works", ActionId.HOME_HELP, "help")]},
-    {"type": "context", "elements": [_mrkdwn("Commands: `/als help` in any channel.")]},
+_HEADER = header("Action learning sets")
+_FOOTER = [
+    {"type": "actions", "elements": [button("How it works", ActionId.HOME_HELP, "help")]},
+    context("Commands: `/als help` in any channel."),
 ]
 
 
@@ -68,8 +53,8 @@ def _set_section(home_set: HomeSet) -> list[Block]:
         asks.append("Nothing asks for you right now.")
     text = f"*{escape(home_set.name)}* in <#{home_set.channel_id}> · {_STATE_TEXT.get(home_set.state, home_set.state)}\n" + "\n".join(asks)
     return [
-        _section(text),
-        {"type": "actions", "elements": [_button("Set status", ActionId.HOME_STATUS, str(home_set.set_id))]},
+        section(text),
+        {"type": "actions", "elements": [button("Set status", ActionId.HOME_STATUS, str(home_set.set_id))]},
     ]
 
 
@@ -77,9 +62,9 @@ def home_view(home: HomeView) -> dict[str, Any]:
     """The view for `views.publish`, as JSON-ready dicts."""
     blocks: list[Block] = [_HEADER]
     if not home.sets:
-        blocks += [_section(ABOUT), _section(START)]
+        blocks += [section(ABOUT), section(START)]
     else:
-        blocks.append(_section("*Your sets*"))
+        blocks.append(section("*Your sets*"))
         for home_set in home.sets[:20]:  # a Home tab holds at most 100 blocks
             blocks += [*_set_section(home_set), _DIVIDER]
     # Shared with other messages, so still slack_sdk models there: a few blocks, converted here.
