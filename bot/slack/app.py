@@ -55,12 +55,17 @@ def build_app(
         **options,
     )
     app.middleware(drop_malformed_events)  # listeners may rely on the documented event shapes
-    # Bolt tries listeners in this order and each check costs ~0.1 ms (it builds the listener's
-    # arguments), so the busiest kinds come first: /als, App Home, thread replies, "I've read it".
-    # No two modules listen for the same command, action, view or event subtype.
-    lifecycle.register(app, runtime)
+    # Bolt tries listeners in registration order and each check costs ~0.04 ms (it builds the
+    # matcher's arguments), so the busiest kinds come first: /als, thread replies, App Home,
+    # "I've read it" (a reply used to pass 8 checks: ~0.3 ms of its ~1.5 ms).
+    # No two listeners take the same command, action, view or event (message listeners differ
+    # by channel type), so the order changes only the cost.
     errors.register(app)
     commands.register(app, runtime)
+    presentations.register_thread_replies(app, runtime)
+    events.register_app_home(app, runtime)
+    presentations.register_read_button(app, runtime)
+    lifecycle.register(app, runtime)
     events.register(app, runtime)
     presentations.register(app, runtime)
     reflections.register(app, runtime)

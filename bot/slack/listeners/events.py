@@ -79,6 +79,10 @@ def register(app: App, runtime: Runtime) -> None:
             logger.warning("set %s paused: bot removed from %s", paused, channel_id)
             deliver_soon(runtime)
 
+
+def register_app_home(app: App, runtime: Runtime) -> None:
+    """App Home, refreshed on every tab open."""
+
     @app.event("app_home_opened")
     def handle_event_app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") != "home":

@@ -63,6 +63,60 @@ def _is_channel_message(event: dict[str, Any]) -> bool:
     return event.get("channel_type") in ("channel", "group")
 
 
+def register_thread_replies(app: App, runtime: Runtime) -> None:
+    """Thread replies (and their edits and deletions): the most frequent request (see bot/slack/app.py)."""
+
+    @app.event("message", matchers=[_is_channel_message])
+    def handle_event_channel_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        subtype = event.get("subtype")
+        channel_id = event.get("channel") or ""
+        now = runtime.now()
+        if subtype in ("message_changed", "message_deleted"):
+            with session_scope(runtime.session_factory) as session:
+                # A redelivered old edit must not overwrite a newer one: edits are deduplicated by event id.
+                if not first_delivery(session, event_id=body.get("event_id"), team_id=context.team_id, now=now):
+                    return
+                if subtype == "message_changed":
+                    message = event.get("message") or {}
+                    if message.get("ts") and isinstance(message.get("text"), str):
+                        edit_reply(session, channel_id=channel_id, ts=message["ts"], text=message["text"], now=now)
+                elif event.get("deleted_ts"):
+                    delete_reply(session, channel_id=channel_id, ts=event["deleted_ts"], now=now)
+            return
+        if subtype not in (None, "thread_broadcast") or event.get("bot_id"):
+            return  # joins, topics, files, other apps' posts
+        thread_ts, ts, user_id = event.get("thread_ts"), event.get("ts"), event.get("user")
+        if not thread_ts or not ts or thread_ts == ts or not user_id or not isinstance(event.get("text"), str):
+            return  # not a thread reply: nothing to record, no database work
+        # No event receipt: record_reply's unique (channel, ts) key already makes a redelivery a no-op.
+        with session_scope(runtime.session_factory) as session:
+            outcome = record_reply(
+                session, channel_id=channel_id, thread_ts=thread_ts, ts=ts, user_id=user_id, text=event["text"], now=now
+            )
+        if outcome is not None and (outcome.problems or outcome.advanced_to is not None):
+            deliver_soon(runtime)
+
+
+def register_read_button(app: App, runtime: Runtime) -> None:
+    """The "I've read it" button on every presentation."""
+
+    @app.action(ActionId.ACK_READ)
+    @guarded
+    def handle_action_ack_read(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        ack()
+        with session_scope(runtime.session_factory) as session:
+            outcome = acknowledge(session, presentation_id=_id_from(action), team_id=context.team_id,
+                                  user_id=body["user"]["id"], via="button", now=runtime.now())
+        if outcome is None:
+            raise UserFacingError(GONE)
+        respond(
+            text="Thanks: noted that you've read it." if outcome.recorded else "Already noted (or you're not an active member of this set).",
+            response_type="ephemeral", replace_original=False,
+        )
+        if outcome.advanced_to is not None:
+            deliver_soon(runtime)  # the next phase's prompt
+
+
 def register(app: App, runtime: Runtime) -> None:
     @app.view(CallbackId.PRESENT_MODAL)
     @guarded
@@ -103,36 +157,6 @@ def register(app: App, runtime: Runtime) -> None:
         if result.root_post_queued:
             deliver_soon(runtime)
 
-    @app.event("message", matchers=[_is_channel_message])
-    def handle_event_channel_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-        subtype = event.get("subtype")
-        channel_id = event.get("channel") or ""
-        now = runtime.now()
-        if subtype in ("message_changed", "message_deleted"):
-            with session_scope(runtime.session_factory) as session:
-                # A redelivered old edit must not overwrite a newer one: edits are deduplicated by event id.
-                if not first_delivery(session, event_id=body.get("event_id"), team_id=context.team_id, now=now):
-                    return
-                if subtype == "message_changed":
-                    message = event.get("message") or {}
-                    if message.get("ts") and isinstance(message.get("text"), str):
-                        edit_reply(session, channel_id=channel_id, ts=message["ts"], text=message["text"], now=now)
-                elif event.get("deleted_ts"):
-                    delete_reply(session, channel_id=channel_id, ts=event["deleted_ts"], now=now)
-            return
-        if subtype not in (None, "thread_broadcast") or event.get("bot_id"):
-            return  # joins, topics, files, other apps' posts
-        thread_ts, ts, user_id = event.get("thread_ts"), event.get("ts"), event.get("user")
-        if not thread_ts or not ts or thread_ts == ts or not user_id or not isinstance(event.get("text"), str):
-            return  # not a thread reply: nothing to record, no database work
-        # No event receipt: record_reply's unique (channel, ts) key already makes a redelivery a no-op.
-        with session_scope(runtime.session_factory) as session:
-            outcome = record_reply(
-                session, channel_id=channel_id, thread_ts=thread_ts, ts=ts, user_id=user_id, text=event["text"], now=now
-            )
-        if outcome is not None and (outcome.problems or outcome.advanced_to is not None):
-            deliver_soon(runtime)
-
     @app.event("reaction_added")
     def handle_event_reaction_added(event: dict[str, Any], context: BoltContext) -> None:
         item = event.get("item") or {}
@@ -145,22 +169,6 @@ def register(app: App, runtime: Runtime) -> None:
             outcome = acknowledge(session, presentation_id=presentation.id, team_id=context.team_id, user_id=event["user"],
                                   via="reaction", now=runtime.now())
         if outcome is not None and outcome.advanced_to is not None:
-            deliver_soon(runtime)  # the next phase's prompt
-
-    @app.action(ActionId.ACK_READ)
-    @guarded
-    def handle_action_ack_read(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-        ack()
-        with session_scope(runtime.session_factory) as session:
-            outcome = acknowledge(session, presentation_id=_id_from(action), team_id=context.team_id,
-                                  user_id=body["user"]["id"], via="button", now=runtime.now())
-        if outcome is None:
-            raise UserFacingError(GONE)
-        respond(
-            text="Thanks: noted that you've read it." if outcome.recorded else "Already noted (or you're not an active member of this set).",
-            response_type="ephemeral", replace_original=False,
-        )
-        if outcome.advanced_to is not None:
             deliver_soon(runtime)  # the next phase's prompt
 
     def control(action_id: str) -> None:
