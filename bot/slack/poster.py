@@ -103,13 +103,19 @@ class Poster:
         taken = 0
         while taken < limit:
             # A batch per claim transaction: one commit for many posts, DM channel ids included.
+            wanted = min(CLAIM_BATCH, limit - taken)
             with session_scope(self._runtime.session_factory) as session:
-                batch = claim_batch(session, now=now, worker=WORKER_ID, keys=keys, limit=min(CLAIM_BATCH, limit - taken))
+                batch = claim_batch(session, now=now, worker=WORKER_ID, keys=keys, limit=wanted)
             if not batch:
                 break
             taken += len(batch)
             if not self._deliver_batch(batch, now, report):
                 break  # paced out: the tick delivers the rest
+            if len(batch) < wanted and not any(post.after_post for post in batch):
+                # Everything due at the claim was taken, and no after-post hook (a root message's
+                # roles post) queued more: no second, empty claim transaction after each post.
+                # Posts queued elsewhere since then came with a poke of their own.
+                break
         return report
 
     def _deliver_batch(self, batch: list[ClaimedPost], now: datetime, report: DeliveryReport) -> bool:

@@ -154,3 +154,24 @@ def test_marker_lookups_wait_for_the_pacer(runtime: Runtime, fake_slack: FakeSla
     lookup = "conversations.replies" if threaded else "conversations.history"
     assert pacer.methods == [lookup, "chat.postMessage"]
     assert len(fake_slack.calls_to(lookup)) == 1
+
+
+def test_a_pass_that_empties_the_queue_claims_once(
+    runtime: Runtime, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch smaller than asked for took everything due: no second, empty claim transaction
+    (every reply nudge or phase prompt used to cost one)."""
+    fake_slack.add_channel("C1")
+    claims: list[int] = []
+
+    def counting_claim(session, **kwargs):  # type: ignore[no-untyped-def]
+        batch = claim_batch(session, **kwargs)
+        claims.append(len(batch))
+        return batch
+
+    monkeypatch.setattr(poster_module, "claim_batch", counting_claim)
+    for key in ("a", "b"):
+        enqueue(runtime, key)
+    assert Poster(runtime).deliver_due(NOW).posted == 2
+    assert claims == [2]
+    assert Poster(runtime).deliver_due(NOW).posted == 0 and claims == [2, 0]
