@@ -257,6 +257,12 @@ def _transaction_began(session: Session, transaction: SessionTransaction, connec
     session.info[_TICK].transaction_began()
 
 
+@event.listens_for(_TickSession, "after_transaction_end")
+def _transaction_over(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # one that never reached the database must not leave "waiting" set
+        session.info[_TICK].transaction_began()
+
+
 def _add_delivery(summary: TickSummary, report: DeliveryReport) -> None:
     summary.add("posts delivered", report.posted)
     summary.add("posts to retry", report.failed)
