@@ -49,8 +49,12 @@ def committed_prompts(runtime: Runtime) -> int:
         return int(session.scalar(select(func.count()).where(OutboundPost.work_key.like("reflection:%"))) or 0)
 
 
-def test_prompts_are_committed_chunk_by_chunk(runtime: Runtime, due_set: None, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("first", "expected"), [(3, [0, 0, 0, 3, 3, 3, 6]), (1, [0, 1, 1, 1, 4, 4, 4])])
+def test_prompts_are_committed_chunk_by_chunk(
+    runtime: Runtime, due_set: None, monkeypatch: pytest.MonkeyPatch, first: int, expected: list[int]
+) -> None:
     monkeypatch.setattr(reflections_step, "ENQUEUE_CHUNK", 3)
+    monkeypatch.setattr(reflections_step, "FIRST_CHUNK", first)  # the first chunk may be smaller
     seen: list[int] = []
     real = reflections_step.enqueue_post
 
@@ -61,7 +65,7 @@ def test_prompts_are_committed_chunk_by_chunk(runtime: Runtime, due_set: None, m
     monkeypatch.setattr(reflections_step, "enqueue_post", enqueue)
     summary = TickSummary(at=DUE)
     reflections_step.send_weekly_reflections(runtime, DUE, summary)
-    assert seen == [0, 0, 0, 3, 3, 3, 6]
+    assert seen == expected
     assert summary.counts == {"reflection prompts queued": 7}
     assert committed_prompts(runtime) == 7
 
