@@ -21,7 +21,11 @@ from tests.support.slack_requests import SIGNING_SECRET
 
 from bench import floors
 from bench.common import BOT_TOKEN, Results, interleaved, ms, percentile, runtime_for
-from bench.traffic import reply
+from bench.traffic import exchange, reply
+
+# The reply mixes measured (see bench/traffic.py): questions alone, where every third reply
+# completes P1 and the bot posts its next prompt; and a thread's mix, each question answered.
+MIXES = {"questions only": lambda i: [reply(i)], "questions and answers": exchange}
 
 
 def unlined_sqlite_engine(url: str, begin: str) -> Engine:
@@ -68,17 +72,21 @@ def recording_apps(fake: object, engine: Engine) -> dict[str, Contender]:
     }
 
 
-def share_sets(contenders: dict[str, Contender], sets: int) -> dict[str, Contender]:
+def share_sets(contenders: dict[str, Contender], sets: range | int) -> dict[str, Contender]:
     """Each contender replies in its own sets (every k-th), so no one's replies complete another's
     phases: the reference's questions would otherwise make the bot's next replies advance phases."""
+    sets = range(sets) if isinstance(sets, int) else sets
     for k, contender in enumerate(contenders.values()):
-        contender.sets = range(k, sets, len(contenders))
+        contender.sets = sets[k :: len(contenders)]
     return contenders
 
 
-def _send(contender: Contender, n: int, rng: random.Random) -> tuple[list[float], int]:
+def _send(contender: Contender, n: int, rng: random.Random, mix: str = "questions only") -> tuple[list[float], int]:
     latencies, errors = [], 0
-    requests = [reply(rng.choice(contender.sets)).to_bolt_request() for _ in range(n)]
+    requests = []
+    while len(requests) < n:
+        requests += [r.to_bolt_request() for r in MIXES[mix](rng.choice(contender.sets))]
+    requests = requests[:n]
     for request in requests:
         started = time.perf_counter()
         response = contender.app.dispatch(request)
@@ -91,22 +99,25 @@ def run_throughput(results: Results, label: str, fake: object, engine: Engine, s
     """Sequential replies through app.dispatch with process_before_response=True (the ack waits
     for the record), so each dispatch is one whole recorded reply. The bot's round also waits
     for the posts its replies caused (phase prompts after an early advance, advice nudges),
-    which its background deliverer sends: the reference has no such work, the bot is not let off it."""
-    apps = share_sets(recording_apps(fake, engine), sets)
-    rng = random.Random(3)
+    which its background deliverer sends: the reference has no such work, the bot is not let off it.
+    Each mix replies in its own half of the sets, so one's phase advances don't shape the other's."""
+    for k, mix in enumerate(MIXES):
+        half = range(k * sets // len(MIXES), (k + 1) * sets // len(MIXES))
+        apps = share_sets(recording_apps(fake, engine), half)
+        rng = random.Random(3)
 
-    def contender(name: str) -> Callable[[int], None]:
-        def run(_round: int) -> None:
-            started = time.perf_counter()
-            _latencies, errors = _send(apps[name], n, rng)
-            apps[name].settle()
-            results.add("2-throughput", f"{label}: replies/s", name, n / (time.perf_counter() - started))
-            if errors:
-                results.note("2-throughput", f"{label} {name}: {errors} errors in a round")
+        def contender(name: str, apps: dict[str, Contender] = apps, mix: str = mix) -> Callable[[int], None]:
+            def run(_round: int) -> None:
+                started = time.perf_counter()
+                _latencies, errors = _send(apps[name], n, rng, mix)
+                apps[name].settle()
+                results.add("2-throughput", f"{label}, {mix}: replies/s", name, n / (time.perf_counter() - started))
+                if errors:
+                    results.note("2-throughput", f"{label} {name} ({mix}): {errors} errors in a round")
 
-        return run
+            return run
 
-    interleaved(rounds, {name: contender(name) for name in apps})
+        interleaved(rounds, {name: contender(name) for name in apps})
 
 
 def run_threads(results: Results, fake: object, url: str, shipped: Engine, sets: int, *, rounds: int, n: int,

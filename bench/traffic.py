@@ -14,6 +14,7 @@ from bench.seed import channel_of, root_ts_of, user_of
 
 KINDS = ("status", "present", "reply", "click", "home")
 QUESTIONERS = (0, 1, 2)  # members 0-2 are the questioners of every seeded open presentation (bench/seed.py)
+PRESENTER = 3  # and member 3 its presenter
 _ts = itertools.count(1)
 _next_questioner = itertools.cycle(QUESTIONERS)
 
@@ -45,7 +46,7 @@ def request(kind: str, i: int, *, presentation_id: int, response_url: str) -> Si
     raise ValueError(kind)
 
 
-def reply(i: int, user: int | None = None) -> SignedRequest:
+def reply(i: int, user: int | None = None, text: str = "What have you already tried, and what happened when you did?") -> SignedRequest:
     """A questioner's thread reply in set `i`'s open presentation (a question in P1). The author
     rotates over the three questioners, as in a real thread: one member asking again and again
     would mostly measure the over-the-limit nudge, and no phase would ever complete early."""
@@ -53,7 +54,13 @@ def reply(i: int, user: int | None = None) -> SignedRequest:
     ts = unique_ts()
     return slack_requests.event(
         {"type": "message", "channel": channel_of(i), "channel_type": "group", "user": user_of(i, user),
-         "text": "What have you already tried, and what happened when you did?", "ts": ts,
-         "thread_ts": root_ts_of(i), "event_ts": ts},
+         "text": text, "ts": ts, "thread_ts": root_ts_of(i), "event_ts": ts},
         team_id=TEAM,
     )
+
+
+def exchange(i: int) -> list[SignedRequest]:
+    """A question and the presenter's answer to it, in set `i`'s thread: a real P1 thread's mix
+    (three questioners asking up to two questions each, every one answered: 12 replies per early
+    advance), where a thread of questions alone completes P1 every three replies."""
+    return [reply(i), reply(i, PRESENTER, "We tried a shared handover note; it helped for a month, then people stopped.")]
