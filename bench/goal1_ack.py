@@ -118,11 +118,12 @@ def start_gunicorn(target: str, env_vars: dict[str, str]) -> tuple[subprocess.Po
     raise RuntimeError(f"{target} did not start")
 
 
-def http_servers(env: Env, fake_url: str) -> dict[str, tuple[subprocess.Popen[bytes], str]]:
-    base = bench_env(fake_url, env.database_url)
+def http_servers(env: Env, fake_url: str, database_url: str | None = None, *, bare: bool = True) -> dict[str, tuple[subprocess.Popen[bytes], str]]:
+    base = bench_env(fake_url, database_url or env.database_url)
     servers = {}
     servers["bot (pbr=False)"] = start_gunicorn("bot:create_wsgi_app()", base)
-    servers["bare Bolt (pbr=False)"] = start_gunicorn("bench.floors:bare_wsgi()", base)
+    if bare:
+        servers["bare Bolt (pbr=False)"] = start_gunicorn("bench.floors:bare_wsgi()", base)
     servers["reference (pbr=False)"] = start_gunicorn("bench.floors:reference_wsgi()", base)
     return servers
 
@@ -135,6 +136,38 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _concurrent_round(results: Results, goal: str, env: Env, name: str, url: str, fake: object, rng: random.Random,
+                      clients: int, per_client: int) -> None:
+    """`clients` concurrent clients, each sending `per_client` requests (the five kinds in turn)."""
+    batches = [sum((_requests(env, KINDS[(c + k) % len(KINDS)], 1, rng, fake) for k in range(per_client)), [])
+               for c in range(clients)]
+    outcomes = load(url, batches)
+    latencies = [t for t, _ in outcomes]
+    acked = sum(1 for t, status in outcomes if status == 200 and t <= 3.0)
+    results.add(goal, "p50 ms", name, ms(percentile(latencies, 50)))
+    results.add(goal, "p99 ms", name, ms(percentile(latencies, 99)))
+    results.add(goal, "max ms", name, ms(max(latencies)))
+    results.add(goal, "acked within 3 s (%)", name, 100.0 * acked / len(outcomes))
+    time.sleep(0.5)  # let the after-ack work of this contender finish before the next one
+
+
+def run_concurrency_on(results: Results, env: Env, database_url: str, *, rounds: int, clients: int, per_client: int) -> None:
+    """Goal 1c again with both apps on `database_url` (PostgreSQL: what the Procfile's 2 workers
+    expect; the README says SQLite is for one process). Only the bot and the reference."""
+    seeded = Seeded(sets=env.sets, dm_members=0, open_presentation_ids=[])
+    fake = start_fake_process(seeded.users(), seeded.channels())
+    servers = http_servers(env, fake.base_url, database_url, bare=False)
+    rng = random.Random(5)
+    try:
+        interleaved(rounds, {name: (lambda _round, name=name, url=url: _concurrent_round(
+            results, "1-concurrency-pg", env, name, url, fake, rng, clients, per_client)) for name, (_p, url) in servers.items()})
+        results.note("1-concurrency-pg", f"{clients} concurrent clients x {per_client} requests each, as above; "
+                     f"gunicorn {' '.join(GUNICORN_FLAGS)}; the PostgreSQL server runs on the same 2 cores")
+    finally:
+        stop([p for p, _ in servers.values()])
+        fake.stop()
 
 
 def run_http(results: Results, env: Env, *, rounds: int, per_kind: int, clients: int, per_client: int) -> None:
@@ -154,16 +187,7 @@ def run_http(results: Results, env: Env, *, rounds: int, per_kind: int, clients:
                     latencies = [t for t, _ in outcomes]
                     results.add("1-http", f"{kind} p50 ms", name, ms(percentile(latencies, 50)))
                     results.add("1-http", f"{kind} p99 ms", name, ms(percentile(latencies, 99)))
-                batches = [sum((_requests(env, KINDS[(c + k) % len(KINDS)], 1, rng, fake) for k in range(per_client)), [])
-                           for c in range(clients)]
-                outcomes = load(url, batches)
-                latencies = [t for t, _ in outcomes]
-                acked = sum(1 for t, status in outcomes if status == 200 and t <= 3.0)
-                results.add("1-concurrency", "p50 ms", name, ms(percentile(latencies, 50)))
-                results.add("1-concurrency", "p99 ms", name, ms(percentile(latencies, 99)))
-                results.add("1-concurrency", "max ms", name, ms(max(latencies)))
-                results.add("1-concurrency", "acked within 3 s (%)", name, 100.0 * acked / len(outcomes))
-                time.sleep(0.5)  # let the after-ack work of this contender finish before the next one
+                _concurrent_round(results, "1-concurrency", env, name, url, fake, rng, clients, per_client)
 
             return run
 

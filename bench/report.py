@@ -14,6 +14,7 @@ TITLES = {
     "1-inprocess": "Goal 1a: ack latency in-process (`app.dispatch`, signed requests), ms",
     "1-http": "Goal 1b: ack latency over HTTP (gunicorn), one client, ms",
     "1-concurrency": "Goal 1c: 50 concurrent clients over HTTP (gunicorn), 2 cores",
+    "1-concurrency-pg": "Goal 1c on PostgreSQL: the same 50 clients, both apps on the PostgreSQL database",
     "2-throughput": "Goal 2a: thread replies recorded per second (sequential, process_before_response=True)",
     "2-threads": "Goal 2b: 4 writer threads on SQLite (WAL): BEGIN IMMEDIATE vs deferred",
     "3-tick": "Goal 3a: one `run_tick` in-process with nothing due (median of 5 ticks per round), ms",
