@@ -16,7 +16,6 @@ from bot.slack.client import ClientProvider, SingleWorkspaceClients, make_web_cl
 from bot.slack.delivery import BackgroundDelivery, Delivery
 from bot.slack.installations import InstallationClients, OAuthStores, build_oauth_stores
 from bot.slack.pacing import Pacer
-from bot.slack.published_homes import PublishedHomes
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,6 @@ class Runtime:
     pacer: Pacer = field(default_factory=Pacer)  # outbound Web API pacing for this process (the poster)
     # Where `deliver_soon` sends queued posts: a background thread per process (tests: inline).
     delivery: Delivery = field(default_factory=BackgroundDelivery)
-    published_homes: PublishedHomes = field(default_factory=PublishedHomes)  # what this process last sent to each Home
 
 
 def build_runtime(settings: Settings, *, engine: Engine | None = None) -> Runtime:
