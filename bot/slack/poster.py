@@ -109,12 +109,15 @@ class Poster:
             if not batch:
                 break
             taken += len(batch)
+            abandoned_before = report.abandoned
             if not self._deliver_batch(batch, now, report):
                 break  # paced out: the tick delivers the rest
-            if len(batch) < wanted and not any(post.after_post for post in batch):
-                # Everything due at the claim was taken, and no after-post hook (a root message's
-                # roles post) queued more: no second, empty claim transaction after each post.
-                # Posts queued elsewhere since then came with a poke of their own.
+            # Posts this batch queued itself: a root message's roles post (its after-post hook),
+            # or the "set paused" DM when a channel post was given up.
+            queued_more = report.abandoned > abandoned_before or any(post.after_post for post in batch)
+            if len(batch) < wanted and not queued_more:
+                # Everything due at the claim was taken: no second, empty claim transaction after
+                # each post. Listeners that queue a post poke the deliverer themselves.
                 break
         return report
 

@@ -122,3 +122,16 @@ def test_members_without_or_with_a_broken_time_zone_never_break_the_scheduler(bo
     prompted = {c.param("channel") for c in bot.fake.calls_to("chat.postMessage")}
     assert bot.fake.dm_channel_id("U7") in prompted and bot.fake.dm_channel_id("U5") in prompted
     assert bot.fake.dm_channel_id("U2") not in prompted  # an unknown zone is skipped (and logged), not fatal
+
+
+def test_the_paused_notice_goes_out_in_the_same_delivery_pass(bot: BotDriver) -> None:
+    """Giving up a channel post queues the "set paused" DM with no poke of its own: the pass that
+    gave up must claim again rather than leave the notice to the next tick."""
+    from bot.slack.poster import Poster
+
+    set_up(bot)
+    queue_posts(bot, 1)
+    LOSSES["is_archived"](bot.fake)
+    report = Poster(bot.runtime).deliver_due(NOW)
+    assert report.abandoned == 1 and report.posted == 1
+    assert len(notices_to(bot, "U1")) == 1
