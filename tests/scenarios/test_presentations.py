@@ -300,3 +300,24 @@ def test_message_shortcut_shows_status_inside_a_thread(bot: BotDriver, frozen: t
     bot.fake.add_user("U9")
     bot.send(message_shortcut("als_thread_status", user_id="U9", channel_id=CHANNEL, message=message, team_id=bot.team_id))
     assert len(bot.fake.calls_to("views.open")) == 1  # a stranger gets a refusal, not the set's status
+
+
+def test_a_presentation_whose_answer_cannot_be_delivered_is_still_recorded_and_posted(
+    bot: BotDriver, frozen: time_machine.Coordinates
+) -> None:
+    """The answer goes through the response_url after the commit: if that fails, the user must not
+    be told "nothing was changed" (they would present again), and the root message still goes out."""
+    from tests.support.processes import free_port
+
+    make_set(bot, MONDAY - timedelta(days=3))
+    unreachable = f"http://127.0.0.1:{free_port()}/response/gone"
+    response = bot.command("present Hiring is slow\nWe lose candidates.", user="U2", channel=CHANNEL, response_url=unreachable)
+    assert response.status == 200 and ack_json(response) == {}
+    with session_scope(bot.runtime.session_factory) as session:
+        assert len(session.scalars(select(Presentation)).all()) == 1
+    assert "Hiring is slow" in root_ts_text(bot)
+    assert not [r for r in bot.responses_for("U2") if "nothing was changed" in r["text"]]
+
+
+def root_ts_text(bot: BotDriver) -> str:
+    return " ".join(str(m.get("text")) for m in bot.fake.messages(CHANNEL) if "new problem" in str(m.get("text")))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.db import read_scope, session_scope
 from bot.domain.intake import intake_from_text
 from bot.errors import UserFacingError
@@ -10,6 +12,8 @@ from bot.services.sets import require_set
 from bot.slack.blocks.presentation import present_modal
 from bot.slack.commands.context import CommandContext
 from bot.slack.delivery import deliver_soon, submitted_text
+
+logger = logging.getLogger(__name__)
 
 
 def run_present(ctx: CommandContext) -> None:
@@ -33,6 +37,9 @@ def run_present(ctx: CommandContext) -> None:
             session, learning_set, presenter_id=ctx.user_id, intake=intake, now=now,
             request_key=f"cmd:{ctx.payload.get('trigger_id')}",
         )
-    ctx.reply(submitted_text(result))
     if result.root_post_queued:
         deliver_soon(ctx.runtime)
+    try:
+        ctx.reply(submitted_text(result))
+    except Exception:  # recorded all the same: the guard's "nothing was changed" would be untrue
+        logger.warning("presentation %s recorded, but the answer to its presenter failed", result.presentation_id, exc_info=True)
