@@ -168,10 +168,16 @@ def _post_in_thread(
 
 
 def action_data(action: Action, presentation: Presentation) -> dict[str, object]:
+    return _action_dict(action.id, action.owner_id, action.text, action.due_on, action.status, action.report,
+                        presentation.title, action.rollovers)
+
+
+def _action_dict(action_id: int, owner: str, text: str, due_on: date, status: str, report: str | None, title: str,
+                 rollovers: int) -> dict[str, object]:
+    """The one shape of an action for templates and App Home."""
     return {
-        "action_id": action.id, "owner": action.owner_id, "text": action.text, "due_on": action.due_on.isoformat(),
-        "status": action.status, "report": action.report or "", "title": presentation.title,
-        "rollovers": action.rollovers,
+        "action_id": action_id, "owner": owner, "text": text, "due_on": due_on.isoformat(), "status": status,
+        "report": report or "", "title": title, "rollovers": rollovers,
     }
 
 
@@ -221,10 +227,4 @@ def open_actions_of(session: Session, *, team_id: str, user_id: str, limit: int 
     """The member's open actions, soonest due first, shaped like `action_data` (for App Home)."""
     rows = session.connection().execute(_ACTIONS_OF_OWNER, {"team_id": team_id, "user_id": user_id})
     open_rows = [row for row in rows if row.status == ActionStatus.OPEN][:limit]
-    return [
-        {
-            "action_id": action_id, "owner": owner, "text": text, "due_on": due_on.isoformat(), "status": status,
-            "report": report or "", "title": title, "rollovers": rollovers,
-        }
-        for action_id, owner, text, due_on, status, report, title, rollovers in open_rows
-    ]
+    return [_action_dict(*row) for row in open_rows]
