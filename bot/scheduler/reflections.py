@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.db import session_scope
+from bot.db import read_scope, session_scope
 from bot.domain.states import PostKind
 from bot.runtime import Runtime
 from bot.services.outbox import enqueue_post
@@ -33,7 +33,7 @@ FIRST_CHUNK = 10  # the first is smaller: the tick's delivery starts on it (~50 
 
 def send_weekly_reflections(runtime: Runtime, now: datetime, summary: TickSummary) -> None:
     """Queue the reflection prompts due at `now` (nothing due: one small query)."""
-    with session_scope(runtime.session_factory) as session:
+    with read_scope(runtime.session_factory) as session:  # a read: no writer line on SQLite
         prompts = due_prompts(session, now)
         if not prompts:
             return

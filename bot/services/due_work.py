@@ -49,7 +49,10 @@ def _due_presentations(limit: int):  # type: ignore[no-untyped-def]
         )
         .order_by(Presentation.phase_deadline)
         .limit(limit)
-        .with_for_update(skip_locked=True, of=Presentation)
+        # NO KEY UPDATE (PostgreSQL): replies and acknowledgements inserted meanwhile take KEY SHARE
+        # locks for their foreign keys and need not wait for the whole batch; it still excludes
+        # their context reads' FOR NO KEY UPDATE, so a scheduled and an early advance never race.
+        .with_for_update(skip_locked=True, key_share=True, of=Presentation)
     )
 
 
@@ -57,7 +60,7 @@ _DUE_PRESENTATIONS = {n: _due_presentations(n) for n in (1, ADVANCE_BATCH)}
 
 
 def advance_due_phases(factory: sessionmaker[Session], now: datetime) -> int:
-    """Advance every open presentation whose phase deadline has passed (one phase per claim).
+    """Advance every open presentation whose phase deadline has passed, one phase each.
 
     Up to ADVANCE_BATCH presentations (with their sets, in one query) per transaction. When a
     batch fails, it is done again one presentation per transaction, so the ones before the
