@@ -186,6 +186,13 @@ class OverlappedDelivery:
             self._delivery_waits.set()
 
     def transaction_began(self) -> None:
+        self._not_waiting()
+
+    def transaction_over(self) -> None:
+        """A transaction ended, perhaps one that never reached the database: not waiting either."""
+        self._not_waiting()
+
+    def _not_waiting(self) -> None:
         if threading.current_thread() is self._thread:
             self._delivery_waits.clear()
             self._delivery_began.set()
@@ -260,7 +267,7 @@ def _transaction_began(session: Session, transaction: SessionTransaction, connec
 @event.listens_for(_TickSession, "after_transaction_end")
 def _transaction_over(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # one that never reached the database must not leave "waiting" set
-        session.info[_TICK].transaction_began()
+        session.info[_TICK].transaction_over()
 
 
 def _add_delivery(summary: TickSummary, report: DeliveryReport) -> None:

@@ -322,13 +322,3 @@ def recent_reflections(session: Session, *, team_id: str, user_id: str, limit: i
     """The member's last entries, newest first (by the unique (team, user, week) index)."""
     rows = session.connection().execute(_RECENT, {"team_id": team_id, "user_id": user_id, "limit": limit})
     return [RecentReflection(week, text, channel) for week, text, channel in rows]
-
-
-def reflection_home(session: Session, *, team_id: str, user_id: str, limit: int = 3) -> ReflectionHome:
-    """The member's prompt preferences and last entries."""
-    user = find_user(session, team_id=team_id, user_id=user_id)
-    return ReflectionHome(
-        opted_out=bool(user and user.reflections_opt_out),
-        snoozed_until=user.reflections_snoozed_until if user else None,
-        recent=recent_reflections(session, team_id=team_id, user_id=user_id, limit=limit),
-    )

@@ -30,13 +30,12 @@ _ROLES = (
     .order_by(RoleAssignment.id)
 )
 _CURRENT_ROUND = select(Round).where(Round.presentation_id == bindparam("presentation_id"), Round.phase == bindparam("phase"))
-_ROLE_BY_VALUE = {role.value: role for role in Role}
 
 
 def roles_of(session: Session, presentation_id: int) -> dict[Role, list[str]]:
     roles: dict[Role, list[str]] = {role: [] for role in Role}
     for user_id, role in session.execute(_ROLES, {"presentation_id": presentation_id}):
-        roles[_ROLE_BY_VALUE.get(role) or Role(role)].append(user_id)
+        roles[Role(role)].append(user_id)
     return roles
 
 

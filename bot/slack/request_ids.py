@@ -11,7 +11,7 @@ import contextvars
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 from slack_bolt import App, BoltRequest, BoltResponse
 

@@ -19,11 +19,11 @@ from bot.models import LearningSet, Reflection
 from bot.runtime import Runtime
 from bot.services.outbox import enqueue_post
 from bot.services.reflection_prompts import DuePrompt, due_prompts, prompt_key
+from bot.services.home import home_for
 from bot.services.reflections import (
     add_to_reflection,
     plan_share,
     record_share,
-    reflection_home,
     refresh_profile,
     set_reflections_opt_out,
     snooze_reflections,
@@ -185,7 +185,7 @@ def test_sharing_asks_which_set_posts_once_and_records_the_ts(runtime: Runtime, 
         reflection = session.get(Reflection, saved.reflection_id)
         assert reflection is not None and reflection.shared_set_id == second.id
         assert reflection.shared_ts == fake_slack.messages("C2")[-1]["ts"]
-        home = reflection_home(session, team_id=TEAM, user_id="U1")
+        home = home_for(session, team_id=TEAM, user_id="U1").reflections
     assert [(r.week_start, r.shared_channel_id) for r in home.recent] == [(WEEK, "C2")]
     assert fake_slack.messages("C1") == []
 
@@ -196,7 +196,7 @@ def test_home_lists_the_last_three_entries_and_the_preference(session: Session) 
         week = WEEK + timedelta(days=7 * weeks)
         add_to_reflection(session, team_id=TEAM, user_id="U1", week_start=week, text=f"week {weeks}", now=CREATED)
     set_reflections_opt_out(session, team_id=TEAM, user_id="U1", opt_out=True)
-    home = reflection_home(session, team_id=TEAM, user_id="U1")
+    home = home_for(session, team_id=TEAM, user_id="U1").reflections
     assert home.opted_out and [r.preview for r in home.recent] == ["week 4", "week 3", "week 2"]
     assert all(r.shared_channel_id is None for r in home.recent)
 

@@ -1,8 +1,8 @@
-"""Block Kit as plain dicts, for views rendered on every request (`/als status`, App Home).
+"""Block Kit as plain dicts, for what is rendered on every request or in bulk (`/als status`,
+App Home, phase prompts).
 
 slack_sdk's model objects validate and walk their attributes in `to_dict()` each time; for a view
-built per request that costs more CPU than reading its data. Messages built once, or rarely, keep
-the models.
+built per request that costs more CPU than reading its data. Messages rendered rarely keep the models.
 """
 
 from __future__ import annotations
