@@ -16,6 +16,7 @@ from bot.services.members import join_set, mark_left_channel
 from bot.services.set_health import pause_for_lost_channel
 from bot.services.sets import find_set
 from bot.services.users import remember_user
+from bot.slack.after_ack import in_turn
 from bot.slack.delivery import deliver_soon
 from bot.slack.directory import SlackDirectory
 from bot.slack.home_publisher import refresh_home
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 def register(app: App, runtime: Runtime) -> None:
     @app.event("member_joined_channel")
+    @in_turn
     def handle_event_member_joined(body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         user_id, channel_id = event.get("user"), event.get("channel")
         if not user_id or not channel_id or user_id == context.bot_user_id:
@@ -56,6 +58,8 @@ def register(app: App, runtime: Runtime) -> None:
         client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
 
     @app.event("member_left_channel")
+
+    @in_turn
     def handle_event_member_left(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         user_id, channel_id = event.get("user"), event.get("channel")
         if not user_id or not channel_id:
@@ -68,6 +72,8 @@ def register(app: App, runtime: Runtime) -> None:
                 mark_left_channel(session, learning_set, user_id, now=runtime.now())
 
     @app.event("channel_left")
+
+    @in_turn
     def handle_event_channel_left(event: dict[str, Any], context: BoltContext) -> None:
         """The bot was removed from a channel: pause its set rather than fail on every post."""
         channel_id = event.get("channel")
@@ -84,6 +90,8 @@ def register_app_home(app: App, runtime: Runtime) -> None:
     """App Home, refreshed on every tab open."""
 
     @app.event("app_home_opened")
+
+    @in_turn
     def handle_event_app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return

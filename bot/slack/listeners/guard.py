@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from bot.errors import UserFacingError
+from bot.slack.after_ack import TurnAfterAck
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +27,15 @@ def guarded(listener: F) -> F:
     """Wrap a Bolt listener; its signature (which Bolt reads to inject arguments) is kept.
 
     Bolt passes only the arguments a listener declares: declare `ack`, `body` and (for commands
-    and buttons) `respond`, so the guard can answer the user.
+    and buttons) `respond`, so the guard can answer the user. Once the listener has acked, the
+    rest of it waits for its turn (bot/slack/after_ack.py).
     """
 
     @functools.wraps(listener)
     def run(**kwargs: Any) -> Any:
+        ack = None
+        if "ack" in kwargs:
+            ack = kwargs["ack"] = TurnAfterAck(kwargs["ack"])
         try:
             return listener(**kwargs)
         except UserFacingError as error:
@@ -39,6 +44,9 @@ def guarded(listener: F) -> F:
         except Exception:
             logger.exception("listener %s failed", listener.__name__)
             tell_user(kwargs, SORRY)
+        finally:
+            if ack is not None:
+                ack.release()
         return None
 
     return run  # type: ignore[return-value]

@@ -14,16 +14,20 @@ from slack_bolt import App, BoltContext
 from bot.db import session_scope
 from bot.runtime import Runtime
 from bot.services.workspaces import pause_workspace_sets
+from bot.slack.after_ack import in_turn
 
 logger = logging.getLogger(__name__)
 
 
 def register(app: App, runtime: Runtime) -> None:
     @app.event("app_uninstalled")
+    @in_turn
     def handle_event_app_uninstalled(context: BoltContext) -> None:
         _forget_workspace(runtime, context, reason="the app was uninstalled from this workspace")
 
     @app.event("tokens_revoked")
+
+    @in_turn
     def handle_event_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
         tokens = event.get("tokens") or {}
         if runtime.oauth is not None:

@@ -18,10 +18,16 @@ from bot.domain.intake import validate_intake
 from bot.errors import UserFacingError
 from bot.models import Invitation, LearningSet, Presentation
 from bot.runtime import Runtime
-from bot.slack.listeners.guard import guarded
-from bot.services.contributions import acknowledge, delete_reply, edit_reply, find_presentation_by_root, record_reply
+from bot.services.contributions import (
+    acknowledge,
+    delete_reply,
+    edit_reply,
+    find_presentation_by_root,
+    record_reply,
+)
 from bot.services.events import first_delivery
 from bot.services.invitations import pass_invitation
+from bot.services.members import find_membership
 from bot.services.presentations import submit_presentation
 from bot.services.rounds import (
     advance_by_facilitator,
@@ -30,14 +36,15 @@ from bot.services.rounds import (
     pause_presentation,
     resume_presentation,
 )
-from bot.services.members import find_membership
 from bot.services.sets import find_set
 from bot.services.status import summarise_set
 from bot.services.users import find_user
+from bot.slack.after_ack import in_turn
 from bot.slack.blocks.presentation import present_modal
 from bot.slack.blocks.status import status_blocks
 from bot.slack.delivery import deliver_soon, submitted_text
 from bot.slack.ids import ActionId, CallbackId, PresentBlock
+from bot.slack.listeners.guard import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +74,8 @@ def register_thread_replies(app: App, runtime: Runtime) -> None:
     """Thread replies (and their edits and deletions): the most frequent request (see bot/slack/app.py)."""
 
     @app.event("message", matchers=[_is_channel_message])
+
+    @in_turn
     def handle_event_channel_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         subtype = event.get("subtype")
         channel_id = event.get("channel") or ""
@@ -158,6 +167,8 @@ def register(app: App, runtime: Runtime) -> None:
             deliver_soon(runtime)
 
     @app.event("reaction_added")
+
+    @in_turn
     def handle_event_reaction_added(event: dict[str, Any], context: BoltContext) -> None:
         item = event.get("item") or {}
         if event.get("reaction") != "eyes" or item.get("type") != "message" or not event.get("user"):

@@ -35,6 +35,7 @@ from bot.services.reflections import (
     week_for_reply,
 )
 from bot.services.set_health import skip_deactivated_member
+from bot.slack.after_ack import in_turn
 from bot.slack.blocks.reflection import (
     NOT_A_MEMBER,
     PROMPTS,
@@ -84,6 +85,7 @@ def _int_value(text: str | None) -> int:
 
 def register(app: App, runtime: Runtime) -> None:
     @app.event("message", matchers=[is_reflection_reply])
+    @in_turn
     def handle_event_reflection_reply(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         team_id = context.team_id or body.get("team_id") or ""
         user_id, channel_id, ts = event["user"], event["channel"], event["ts"]
@@ -108,6 +110,8 @@ def register(app: App, runtime: Runtime) -> None:
         deliver_soon(runtime)
 
     @app.event("user_change")
+
+    @in_turn
     def handle_event_user_change(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         user = event.get("user") or {}
         team_id = context.team_id or body.get("team_id") or ""
