@@ -134,7 +134,7 @@ def test_two_workspaces_install_use_the_bot_at_once_and_one_uninstalls(distribut
         fake.reset_calls()
         workspace = workspaces[team]
         assert "/als setup" in ack_json(workspace.command("help", user=members[0], channel=channel))["text"]
-        status = ack_json(workspace.command("status", user=members[0], channel=channel))["text"]
+        status = workspace.answer("status", user=members[0], channel=channel)["text"]
         assert f"Set of {team}" in status and f"<@{members[1]}>" in status
         assert {call.token for call in fake.calls_to("auth.test")} == {f"xoxb-{team}"}  # Bolt's authorize
 
@@ -154,7 +154,7 @@ def test_two_workspaces_install_use_the_bot_at_once_and_one_uninstalls(distribut
     assert set_status(runtime, "TB") == SetStatus.ACTIVE
     fake.reset_calls()
     channel, members = TEAMS["TB"]
-    assert "Set of TB" in ack_json(workspaces["TB"].command("status", user=members[0], channel=channel))["text"]
+    assert "Set of TB" in workspaces["TB"].answer("status", user=members[0], channel=channel)["text"]
     client = runtime.clients.for_team("TB")  # what the poster and the scheduler use
     assert client.token == "xoxb-TB" and client.base_url == fake.base_url  # SLACK_API_URL, not slack.com
 

@@ -178,7 +178,7 @@ def test_a_second_presentation_is_queued_and_starts_when_the_first_closes(bot: B
     bot.command("present Hiring is slow\nWe lose candidates.", user="U2", channel=CHANNEL)
     assert "queued (number 1)" in bot.responses_for("U2")[-1]["text"]
     assert len([m for m in bot.fake.messages(CHANNEL) if "new problem" in str(m.get("text"))]) == 1
-    status = ack_json(bot.command("status", user="U3", channel=CHANNEL))
+    status = bot.answer("status", user="U3", channel=CHANNEL)
     assert "queued" in json.dumps(status["blocks"]) and "Hiring is slow" in status["text"]
     with session_scope(bot.runtime.session_factory) as session:
         pid = session.scalars(select(Presentation.id).order_by(Presentation.id)).first()
@@ -233,7 +233,7 @@ def test_status_and_home_show_roles_and_what_they_ask(bot: BotDriver, frozen: ti
     to_phase(bot, Phase.P1, frozen)
     questioner = role_users(bot, "questioner")[0]
     reply(bot, questioner, "What would good look like?", thread_ts=root)
-    blocks = json.dumps(ack_json(bot.command("status", user="U2", channel=CHANNEL))["blocks"])
+    blocks = json.dumps(bot.answer("status", user="U2", channel=CHANNEL)["blocks"])
     assert "Clarifying questions" in blocks and "(Europe/London)" in blocks
     assert f"<@{questioner}> :white_check_mark:" in blocks
     bot.event({"type": "app_home_opened", "user": questioner, "channel": "D0Q", "tab": "home"})

@@ -72,6 +72,14 @@ class BotDriver:
             slack_requests.slash_command(text, user_id=user, channel_id=channel, team_id=self.team_id, **kwargs)
         )
 
+    def answer(self, text: str, *, user: str, channel: str) -> dict[str, Any]:
+        """A command's ephemeral answer: what came through its response_url (commands that ack
+        first, such as status), else its ack's body."""
+        before = len(self.responses_for(user))
+        body = ack_json(self.command(text, user=user, channel=channel))
+        later = self.responses_for(user)[before:]
+        return dict(later[-1]) if later else body
+
     def responses_for(self, user: str) -> list[dict[str, Any]]:
         """What the bot said through response_url to this user's commands."""
         return self.fake.responses_to(f"cmd-{user}")

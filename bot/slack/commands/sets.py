@@ -85,9 +85,12 @@ def run_setup(ctx: CommandContext) -> None:
 
 
 def run_status(ctx: CommandContext) -> None:
-    """Answered in the ack from the database alone (the viewer's time zone from the cache)."""
+    """From the database alone (the viewer's time zone from the cache). Acked first, answered
+    through the response_url: its seven reads wait on a busy database server (PostgreSQL on the
+    same cores, under load), and the ack must not."""
+    ctx.ack()
     with read_scope(ctx.runtime.session_factory) as session:
         summary = summarise_set(session, require_set(session, team_id=ctx.team_id, channel_id=ctx.channel_id))
         viewer = find_user(session, team_id=ctx.team_id, user_id=ctx.user_id)
         viewer_tz = viewer.timezone if viewer and viewer.timezone else None
-    ctx.ack(text=status_text(summary), blocks=status_blocks(summary, viewer_tz))
+    ctx.reply(status_text(summary), blocks=status_blocks(summary, viewer_tz))
