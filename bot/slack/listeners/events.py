@@ -58,7 +58,6 @@ def register(app: App, runtime: Runtime) -> None:
         client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
 
     @app.event("member_left_channel")
-
     @in_turn
     def handle_event_member_left(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         user_id, channel_id = event.get("user"), event.get("channel")
@@ -72,7 +71,6 @@ def register(app: App, runtime: Runtime) -> None:
                 mark_left_channel(session, learning_set, user_id, now=runtime.now())
 
     @app.event("channel_left")
-
     @in_turn
     def handle_event_channel_left(event: dict[str, Any], context: BoltContext) -> None:
         """The bot was removed from a channel: pause its set rather than fail on every post."""
@@ -90,7 +88,6 @@ def register_app_home(app: App, runtime: Runtime) -> None:
     """App Home, refreshed on every tab open."""
 
     @app.event("app_home_opened")
-
     @in_turn
     def handle_event_app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") != "home":

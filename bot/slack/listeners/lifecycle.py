@@ -26,7 +26,6 @@ def register(app: App, runtime: Runtime) -> None:
         _forget_workspace(runtime, context, reason="the app was uninstalled from this workspace")
 
     @app.event("tokens_revoked")
-
     @in_turn
     def handle_event_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
         tokens = event.get("tokens") or {}

@@ -74,7 +74,6 @@ def register_thread_replies(app: App, runtime: Runtime) -> None:
     """Thread replies (and their edits and deletions): the most frequent request (see bot/slack/app.py)."""
 
     @app.event("message", matchers=[_is_channel_message])
-
     @in_turn
     def handle_event_channel_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         subtype = event.get("subtype")
@@ -167,7 +166,6 @@ def register(app: App, runtime: Runtime) -> None:
             deliver_soon(runtime)
 
     @app.event("reaction_added")
-
     @in_turn
     def handle_event_reaction_added(event: dict[str, Any], context: BoltContext) -> None:
         item = event.get("item") or {}

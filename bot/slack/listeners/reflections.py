@@ -110,7 +110,6 @@ def register(app: App, runtime: Runtime) -> None:
         deliver_soon(runtime)
 
     @app.event("user_change")
-
     @in_turn
     def handle_event_user_change(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         user = event.get("user") or {}
