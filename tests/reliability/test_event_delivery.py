@@ -146,14 +146,13 @@ def test_every_member_replying_at_the_same_moment_loses_no_reply(bot: BotDriver,
     assert not bot_errors, describe(bot_errors)
 
 
-def test_the_questioners_last_replies_at_the_same_moment_advance_the_phase_exactly_once(bot: BotDriver) -> None:
-    """record_reply checks for an early advance only on a questioner's first reply in a phase,
-    under the presentation's lock: replies arriving together neither both advance nor both miss it."""
+def _open_presentation_and_its_questioners(bot: BotDriver) -> tuple[str, int, int, list[str]]:
+    """A running presentation: its root ts, id, phase, and its questioners."""
     from sqlalchemy import select
 
     from bot.db import session_scope
     from bot.domain.enums import Role
-    from bot.models import OutboundPost, RoleAssignment, Round
+    from bot.models import RoleAssignment
 
     root = open_presentation(bot)
     with session_scope(bot.runtime.session_factory) as session:
@@ -161,34 +160,41 @@ def test_the_questioners_last_replies_at_the_same_moment_advance_the_phase_exact
         pid, phase = presentation.id, presentation.phase
         questioners = list(session.scalars(select(RoleAssignment.user_id).where(
             RoleAssignment.presentation_id == pid, RoleAssignment.role == Role.QUESTIONER)))
+    return root, pid, phase, questioners
+
+
+def _assert_advanced_exactly_once(bot: BotDriver, pid: int, phase: int) -> None:
+    from sqlalchemy import select
+
+    from bot.db import session_scope
+    from bot.models import OutboundPost, Round
+
+    with session_scope(bot.runtime.session_factory) as session:
+        assert session.get(Presentation, pid).phase == phase + 1
+        assert sorted(session.scalars(select(Round.phase).where(Round.presentation_id == pid))) == list(range(phase + 2))
+    assert count(bot, OutboundPost, OutboundPost.work_key == f"prompt:{pid}:{phase + 1}") == 1
+
+
+def test_the_questioners_last_replies_at_the_same_moment_advance_the_phase_exactly_once(bot: BotDriver) -> None:
+    """record_reply checks for an early advance only on a questioner's first reply in a phase,
+    under the presentation's lock: replies arriving together neither both advance nor both miss it."""
+    root, pid, phase, questioners = _open_presentation_and_its_questioners(bot)
     assert len(questioners) >= 2
     requests = []
     for i, user in enumerate(questioners):
         ts = bot.fake.add_message(CHANNEL, user=user, text=f"what happened next {i}?", thread_ts=root)
         requests.append(slack_requests.event(reply_event(user, f"what happened next {i}?", ts=ts, thread_ts=root)))
     assert dispatch_all(bot, requests) == [200] * len(requests)
-    with session_scope(bot.runtime.session_factory) as session:
-        assert session.get(Presentation, pid).phase == phase + 1
-        assert sorted(session.scalars(select(Round.phase).where(Round.presentation_id == pid))) == list(range(phase + 2))
-    assert count(bot, OutboundPost, OutboundPost.work_key == f"prompt:{pid}:{phase + 1}") == 1
+    _assert_advanced_exactly_once(bot, pid, phase)
     assert count(bot, Contribution) == len(questioners)
 
 
 def test_the_questioners_last_acknowledgements_at_the_same_moment_advance_the_phase_exactly_once(bot: BotDriver) -> None:
     """acknowledge checks for an early advance under the presentation's lock, like record_reply:
     "I've read it" clicks arriving together neither both advance P0 nor both miss it."""
-    from sqlalchemy import select
+    from bot.models import Acknowledgement
 
-    from bot.db import session_scope
-    from bot.domain.enums import Role
-    from bot.models import Acknowledgement, OutboundPost, RoleAssignment, Round
-
-    root = open_presentation(bot)
-    with session_scope(bot.runtime.session_factory) as session:
-        presentation = session.scalars(select(Presentation)).one()
-        pid, phase = presentation.id, presentation.phase
-        questioners = list(session.scalars(select(RoleAssignment.user_id).where(
-            RoleAssignment.presentation_id == pid, RoleAssignment.role == Role.QUESTIONER)))
+    root, pid, phase, questioners = _open_presentation_and_its_questioners(bot)
     assert phase == 0 and len(questioners) >= 2
     clicks = [
         slack_requests.block_action(ActionId.ACK_READ, value=str(pid), user_id=user, channel_id=CHANNEL, message_ts=root,
@@ -196,8 +202,5 @@ def test_the_questioners_last_acknowledgements_at_the_same_moment_advance_the_ph
         for user in questioners
     ]
     assert dispatch_all(bot, clicks) == [200] * len(clicks)
-    with session_scope(bot.runtime.session_factory) as session:
-        assert session.get(Presentation, pid).phase == phase + 1
-        assert sorted(session.scalars(select(Round.phase).where(Round.presentation_id == pid))) == list(range(phase + 2))
-    assert count(bot, OutboundPost, OutboundPost.work_key == f"prompt:{pid}:{phase + 1}") == 1
+    _assert_advanced_exactly_once(bot, pid, phase)
     assert count(bot, Acknowledgement) == len(questioners)
