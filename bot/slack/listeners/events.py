@@ -85,7 +85,7 @@ def register(app: App, runtime: Runtime) -> None:
 
 
 def register_app_home(app: App, runtime: Runtime) -> None:
-    """App Home, refreshed on every tab open."""
+    """App Home, read on every tab open and published when it differs from the view Slack shows."""
 
     @app.event("app_home_opened")
     @in_turn
@@ -95,4 +95,5 @@ def register_app_home(app: App, runtime: Runtime) -> None:
         user_id = event.get("user")
         if not user_id:
             return
-        refresh_home(runtime, client, team_id=context.team_id or "", user_id=user_id)
+        # `view`: the Home Slack shows now (absent before the first publish; an object, see event_shapes)
+        refresh_home(runtime, client, team_id=context.team_id or "", user_id=user_id, shown=event.get("view"))
