@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.domain.states import PostKind, PostStatus
@@ -22,6 +24,7 @@ from bot.runtime import Runtime
 from bot.services.after_post import run_after_post
 from bot.services.outbox import (
     CLAIM_BATCH,
+    POSTS_QUEUED,
     ClaimedPost,
     claim_batch,
     record_failure,
@@ -96,6 +99,7 @@ class Poster:
         # so listener threads (which every ack needs) never queue behind the pacer.
         self._max_pacing_wait = max_pacing_wait
         self._opened_dms: dict[tuple[str, str], str] = {}  # (team, user) -> DM channel opened by this poster
+        self._posts_queued = 0  # by the poster's own transactions (see _transaction)
 
     def deliver_due(self, now: datetime, *, keys: Collection[str] | None = None, limit: int = 1000) -> DeliveryReport:
         """Deliver up to `limit` due posts (only those with `keys`, when given)."""
@@ -104,22 +108,29 @@ class Poster:
         while taken < limit:
             # A batch per claim transaction: one commit for many posts, DM channel ids included.
             wanted = min(CLAIM_BATCH, limit - taken)
-            with session_scope(self._runtime.session_factory) as session:
+            with self._transaction() as session:
                 batch = claim_batch(session, now=now, worker=WORKER_ID, keys=keys, limit=wanted)
             if not batch:
                 break
             taken += len(batch)
-            abandoned_before = report.abandoned
+            queued_before = self._posts_queued
             if not self._deliver_batch(batch, now, report):
                 break  # paced out: the tick delivers the rest
-            # Posts this batch queued itself: a root message's roles post (its after-post hook),
-            # or the "set paused" DM when a channel post was given up.
-            queued_more = report.abandoned > abandoned_before or any(post.after_post for post in batch)
-            if len(batch) < wanted and not queued_more:
-                # Everything due at the claim was taken: no second, empty claim transaction after
-                # each post. Listeners that queue a post poke the deliverer themselves.
+            if len(batch) < wanted and self._posts_queued == queued_before:
+                # Everything due at the claim was taken and the batch queued nothing of its own: no
+                # second, empty claim transaction after each post. Listeners that queue a post
+                # poke the deliverer themselves.
                 break
         return report
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """A unit of work of the poster's. Posts it queues (a root message's roles post, from its
+        after-post hook; the "set paused" DM when a channel post is given up) are counted, so the
+        pass claims again for them rather than leave them to the next tick."""
+        with session_scope(self._runtime.session_factory) as session:
+            yield session
+            self._posts_queued += session.info.get(POSTS_QUEUED, 0)
 
     def _deliver_batch(self, batch: list[ClaimedPost], now: datetime, report: DeliveryReport) -> bool:
         """Deliver a claimed batch in order; False when paced out. The posts not tried are given back."""
@@ -140,7 +151,7 @@ class Poster:
         if not posts:
             return
         try:
-            with session_scope(self._runtime.session_factory) as session:
+            with self._transaction() as session:
                 release_claims(session, [post.id for post in posts])
         except Exception:  # best effort: left claimed, they go stale and are taken over later
             logger.exception("could not give back %s claimed post(s)", len(posts))
@@ -154,7 +165,7 @@ class Poster:
         try:
             ts, channel_id = self._posted_before(client, post) or self._send(client, post)
         except PacedOut:
-            with session_scope(self._runtime.session_factory) as session:
+            with self._transaction() as session:
                 release_claim(session, post.id)
             return False
         except SlackApiError as error:
@@ -166,7 +177,7 @@ class Poster:
             # may have been posted, so this is "maybe posted" and the next attempt looks first.
             self._failed(post, type(error).__name__, permanent=False, now=now, report=report)
             return True
-        with session_scope(self._runtime.session_factory) as session:
+        with self._transaction() as session:
             record_posted(session, post.id, ts=ts, channel_id=channel_id)
             if post.after_post and post.subject_id is not None and ts:
                 run_after_post(session, post.after_post, post.subject_id, ts, now)
@@ -174,13 +185,13 @@ class Poster:
         return True
 
     def _failed(self, post: ClaimedPost, code: str, *, permanent: bool, now: datetime, report: DeliveryReport) -> None:
-        with session_scope(self._runtime.session_factory) as session:
+        with self._transaction() as session:
             status = record_failure(session, post.id, error=code, permanent=permanent, now=now)
         if status == PostStatus.ABANDONED:
             report.abandoned += 1
             logger.error("gave up post %s (%s) after %s tries: %s", post.work_key, post.team_id, post.attempts, code)
             if code in LOST_CHANNEL_ERRORS and post.kind != PostKind.DM and post.channel_id:
-                with session_scope(self._runtime.session_factory) as session:
+                with self._transaction() as session:
                     paused = pause_for_lost_channel(
                         session, team_id=post.team_id, channel_id=post.channel_id, reason=REASONS[code], now=now
                     )
@@ -253,7 +264,7 @@ class Poster:
             return cached
         self._pace(post.team_id, "conversations.open")
         channel = str(client.conversations_open(users=key[1])["channel"]["id"])
-        with session_scope(self._runtime.session_factory) as session:
+        with self._transaction() as session:
             remember_dm_channel(session, team_id=post.team_id, user_id=key[1], channel_id=channel)
         self._opened_dms[key] = channel  # later posts of the same batch were claimed before this
         return channel
