@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
+
+from bot.db import session_scope
+from bot.models import LearningSet
 from bot.slack.ids import ActionId
 from tests.scenarios.test_sets import CHANNEL, create_set
 from tests.support.bot_driver import BotDriver
@@ -64,3 +68,14 @@ def test_resuming_prompts_from_home_publishes_the_new_home(bot: BotDriver) -> No
     assert ActionId.HOME_REFLECTIONS_RESUME in json.dumps(bot.fake.home_view("U2"))
     bot.click(ActionId.HOME_REFLECTIONS_RESUME, user="U2", value="resume", view={"id": "VHOME", "type": "home"})
     assert ActionId.HOME_REFLECTIONS_RESUME not in json.dumps(bot.fake.home_view("U2"))
+
+
+def test_set_status_from_home_opens_the_sets_status_in_a_modal(bot: BotDriver) -> None:
+    create_set(bot)
+    with session_scope(bot.runtime.session_factory) as session:
+        set_id = session.scalars(select(LearningSet.id)).one()
+    bot.click(ActionId.HOME_STATUS, user="U2", value=str(set_id), view={"id": "VHOME", "type": "home"})
+    view = bot.fake.last("views.open").param("view")
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["type"] == "modal" and view["title"] == {"type": "plain_text", "text": "Set status"}
+    assert "Leaders' set" in json.dumps(view["blocks"])

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.db import session_scope
+from bot.db import read_scope, session_scope
 from bot.errors import UserFacingError
 from bot.runtime import Runtime
 from bot.slack.listeners.guard import guarded
@@ -19,6 +19,7 @@ from bot.services.sets import get_set
 from bot.services.status import summarise_set
 from bot.slack.blocks.help import help_blocks
 from bot.slack.blocks.home import ABOUT
+from bot.slack.blocks.plain import info_modal
 from bot.slack.blocks.status import status_blocks
 from bot.slack.ids import ActionId
 
@@ -36,7 +37,7 @@ def register(app: App, runtime: Runtime) -> None:
     def handle_action_agree(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         user_id = body["user"]["id"]
-        with session_scope(runtime.session_factory) as session:
+        with read_scope(runtime.session_factory) as session:
             learning_set = get_set(session, _set_id(action))
             if learning_set is None or learning_set.team_id != (context.team_id or learning_set.team_id):
                 raise UserFacingError("That set no longer exists.")
@@ -54,12 +55,12 @@ def register(app: App, runtime: Runtime) -> None:
     ) -> None:
         ack()
         user_id = body["user"]["id"]
-        with session_scope(runtime.session_factory) as session:
+        with read_scope(runtime.session_factory) as session:
             learning_set = get_set(session, _set_id(action))
             if learning_set is None or learning_set.team_id != context.team_id or find_membership(session, learning_set, user_id) is None:
                 raise UserFacingError("You can only see the status of sets you belong to.")
             blocks = status_blocks(summarise_set(session, learning_set))
-        client.views_open(trigger_id=body["trigger_id"], view=View(type="modal", title="Set status", close="Close", blocks=blocks))
+        client.views_open(trigger_id=body["trigger_id"], view=info_modal("Set status", blocks))
 
     @app.action(ActionId.FORGET_CONFIRM)
     @guarded

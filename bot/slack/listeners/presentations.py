@@ -10,7 +10,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.db import read_scope, session_scope
@@ -40,6 +39,7 @@ from bot.services.sets import find_set
 from bot.services.status import summarise_set
 from bot.services.users import find_user
 from bot.slack.after_ack import in_turn
+from bot.slack.blocks.plain import info_modal
 from bot.slack.blocks.presentation import present_modal
 from bot.slack.blocks.status import status_blocks
 from bot.slack.delivery import deliver_soon, submitted_text
@@ -219,7 +219,7 @@ def register(app: App, runtime: Runtime) -> None:
             viewer = find_user(session, team_id=learning_set.team_id, user_id=body["user"]["id"])
             blocks = status_blocks(summarise_set(session, learning_set), viewer.timezone if viewer else None)
             title = "Presentation status" if presentation else "Set status"
-        client.views_open(trigger_id=body["trigger_id"], view=View(type="modal", title=title, close="Close", blocks=blocks))
+        client.views_open(trigger_id=body["trigger_id"], view=info_modal(title, blocks))
 
     @app.action(ActionId.INVITE_PASS)
     @guarded
