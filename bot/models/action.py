@@ -15,7 +15,9 @@ class Action(Base):
     __tablename__ = "action"
     __table_args__ = (
         Index("ix_action_status_due_on", "status", "due_on"),  # the scheduler's follow-up query
-        Index("ix_action_owner_id", "owner_id"),
+        # App Home's open actions of a member, soonest due first; owner_id leads, so it also serves
+        # the owner-only lookups (privacy) that ix_action_owner_id served before migration 0007.
+        Index("ix_action_owner_id_status_due_on", "owner_id", "status", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -208,23 +208,29 @@ def follow_up(session: Session, action: Action, *, now: datetime) -> str:
     return "lapsed"
 
 
-# Built once, columns only (App Home reads it on every tab open), and by the owner index alone:
-# with the status in the WHERE, SQLite without ANALYZE statistics picks ix_action_status_due_on
-# and walks every open action of every workspace. A member owns a handful of actions.
-_ACTIONS_OF_OWNER = (
+# Built once, columns only (App Home reads it on every tab open). Only the open ones, in due order,
+# so ix_action_owner_id_status_due_on answers it (owner and status equal, due_on then the id/rowid
+# already in order, no sort) without reading the member's done/lapsed history, which only grows.
+# Two equalities on that index beat the one of ix_action_status_due_on, which would walk every
+# open action of every workspace.
+_OPEN_ACTIONS_OF_OWNER = (
     select(
         Action.id, Action.owner_id, Action.text, Action.due_on, Action.status, Action.report, Presentation.title,
         Action.rollovers,
     )
     .join(Presentation, Presentation.id == Action.presentation_id)
     .join(LearningSet, LearningSet.id == Presentation.set_id)
-    .where(Action.owner_id == bindparam("user_id"), LearningSet.team_id == bindparam("team_id"))
+    .where(
+        Action.owner_id == bindparam("user_id"),
+        Action.status == ActionStatus.OPEN,
+        LearningSet.team_id == bindparam("team_id"),
+    )
     .order_by(Action.due_on, Action.id)
+    .limit(bindparam("limit"))
 )
 
 
 def open_actions_of(session: Session, *, team_id: str, user_id: str, limit: int = 10) -> list[dict[str, object]]:
     """The member's open actions, soonest due first, shaped like `action_data` (for App Home)."""
-    rows = session.connection().execute(_ACTIONS_OF_OWNER, {"team_id": team_id, "user_id": user_id})
-    open_rows = [row for row in rows if row.status == ActionStatus.OPEN][:limit]
-    return [_action_dict(*row) for row in open_rows]
+    rows = session.connection().execute(_OPEN_ACTIONS_OF_OWNER, {"team_id": team_id, "user_id": user_id, "limit": limit})
+    return [_action_dict(*row) for row in rows]
