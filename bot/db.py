@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Row, Table, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.expression import Executable, bindparam
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +150,17 @@ def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+# insert_once's statements, each built once: composing one (and its SQL cache key) cost more Python
+# CPU than SQLite takes to run it, on every thread reply, acknowledgement and presentation. One
+# entry per call site and key set (also_return holds module-level constants, hashed by identity):
+# a fixed handful, so the dict needs no bound.
+_INSERT_ONCE_STATEMENTS: dict[tuple[Any, ...], Executable] = {}
+# Keeps the values' bind names apart from columns and from `params`: an execution parameter named
+# after a column left out of VALUES would be bound to it (replacing its Python-side default), and
+# one named like an also_return parameter (e.g. w_presentation_id) would clash with it.
+_VALUE_BIND_PREFIX = "insert_once__"
+
+
 def insert_once(
     session: Session, table: Table, values: dict[str, Any], *, unique: tuple[str, ...],
     also_return: tuple[ColumnElement[Any], ...] = (), params: dict[str, Any] | None = None,
@@ -156,12 +168,34 @@ def insert_once(
     """INSERT ... ON CONFLICT (unique) DO NOTHING RETURNING id (and `also_return`, e.g. a scalar
     subquery bound by `params`): the new row, or None when a row with that key exists. One
     statement, where a savepoint around a failing insert takes three."""
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    keys = tuple(values)
+    cache_key = (dialect, table, keys, unique, also_return)
+    statement = _INSERT_ONCE_STATEMENTS.get(cache_key)
+    if statement is None:
+        statement = _INSERT_ONCE_STATEMENTS[cache_key] = _insert_once_statement(dialect, table, keys, unique, also_return)
+    bound = {**params} if params else {}
+    for key, value in values.items():
+        bound[_VALUE_BIND_PREFIX + key] = value
+    return session.execute(statement, bound).first()
+
+
+def _insert_once_statement(
+    dialect: str, table: Table, keys: tuple[str, ...], unique: tuple[str, ...],
+    also_return: tuple[ColumnElement[Any], ...],
+) -> Executable:
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values(values).on_conflict_do_nothing(index_elements=list(unique))
-    return session.execute(statement.returning(table.c.id, *also_return), params or {}).first()
+    # Only the given keys are bound (each takes its column's type): columns left out still get
+    # their Python-side defaults, computed at each execution.
+    return (
+        insert(table)
+        .values({key: bindparam(_VALUE_BIND_PREFIX + key) for key in keys})
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(table.c.id, *also_return)
+    )
 
 
 def database_answers(engine: Engine) -> bool:
