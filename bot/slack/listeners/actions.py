@@ -37,7 +37,7 @@ def register(app: App, runtime: Runtime) -> None:
     def handle_action_agree(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         user_id = body["user"]["id"]
-        with read_scope(runtime.session_factory) as session:
+        with session_scope(runtime.session_factory) as session:
             learning_set = get_set(session, _set_id(action))
             if learning_set is None or learning_set.team_id != (context.team_id or learning_set.team_id):
                 raise UserFacingError("That set no longer exists.")
