@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import Insert, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import insert_once
 from bot.domain.states import PostKind, PostStatus
 from bot.models import OutboundPost, SlackUser
 
@@ -67,9 +66,8 @@ def enqueue_post(
     Give either `text`/`blocks`, or a `template` name and its plain `data` for the Slack layer.
     """
     # One INSERT ... ON CONFLICT DO NOTHING: a racing writer or a repeated tick finds the key taken.
-    inserted = insert_once(
-        session,
-        OutboundPost.__table__,  # type: ignore[arg-type]
+    post_id = session.execute(
+        _insert_once(session.get_bind().dialect.name),
         {
             "work_key": work_key,
             "team_id": team_id,
@@ -84,13 +82,31 @@ def enqueue_post(
             "attempts": 0,
             "created_at": now,
         },
-        unique=("work_key",),
-    )
-    if inserted is None:
+    ).first()
+    if post_id is None:
         return False
     # A tick's delivery thread may start sending these once the transaction commits.
     session.info[POSTS_QUEUED] = session.info.get(POSTS_QUEUED, 0) + 1
     return True
+
+
+_INSERTS: dict[str, Insert] = {}
+
+
+def _insert_once(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT (work_key) DO NOTHING RETURNING id, built once per dialect (the
+    values are bound parameters): composing it per post cost more than running it."""
+    statement = _INSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        table = OutboundPost.__table__
+        statement = _INSERTS[dialect] = (
+            insert(table).on_conflict_do_nothing(index_elements=["work_key"]).returning(table.c.id)  # type: ignore[arg-type]
+        )
+    return statement
 
 
 def _claimable(now: datetime):  # type: ignore[no-untyped-def]
