@@ -62,8 +62,12 @@ class WriterLine:
 
         class LinedConnection(sqlite3.Connection):
             holds_writer_line = False
+            read_only = False  # set by a read_scope's BEGIN, cleared when its transaction ends
 
             def _leave(self) -> None:
+                if self.read_only:
+                    self.read_only = False
+                    self.execute("PRAGMA query_only=OFF")
                 if self.holds_writer_line:
                     self.holds_writer_line = False
                     try:
@@ -101,8 +105,11 @@ def _configure_sqlite(engine: Engine, line: WriterLine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
         if connection.get_execution_options().get(READ_ONLY_OPTION):
-            # WAL readers never wait for the writer: no write lock, no place in the line.
+            # WAL readers never wait for the writer: no write lock, no place in the line. And
+            # SQLite refuses writes in it, rather than have them rolled back without a word.
             connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("PRAGMA query_only=ON")
+            connection.connection.dbapi_connection.read_only = True
             return
         dbapi_connection = connection.connection.dbapi_connection
         line.enter(dbapi_connection)
@@ -137,11 +144,14 @@ def read_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 
     On SQLite it starts with a deferred BEGIN and stays out of the writer line, so in WAL mode it
     never waits for a writer, in this process or another (gunicorn workers, the clock). It must
-    not write: pending changes at the end are an error, and are rolled back.
+    not write, and the database holds it to that (SQLite's query_only, PostgreSQL's READ ONLY
+    transaction): a write fails at once instead of being rolled back at the end without a word.
+    Changes never flushed are an error too.
     """
     session = factory()
     try:
-        session.connection(execution_options={READ_ONLY_OPTION: True})
+        # postgresql_readonly: a connection characteristic SQLAlchemy resets when the connection goes back to the pool
+        session.connection(execution_options={READ_ONLY_OPTION: True, "postgresql_readonly": True})
         yield session
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("read_scope is for reads: use session_scope to write")
