@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, and_, bindparam, or_, select, update
+from sqlalchemy import Insert, Row, Select, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.states import PostKind, PostStatus
@@ -109,14 +109,6 @@ def _insert_once(dialect: str) -> Insert:
     return statement
 
 
-def _claimable(now: datetime):  # type: ignore[no-untyped-def]
-    return or_(
-        OutboundPost.status == PostStatus.PENDING,
-        and_(OutboundPost.status == PostStatus.FAILED, OutboundPost.next_attempt_at <= now),
-        and_(OutboundPost.status == PostStatus.CLAIMED, OutboundPost.claimed_at < now - STALE_CLAIM),
-    )
-
-
 # Posts per claim transaction: amortises its commit; even one channel's batch (1 post/s) is sent
 # long before STALE_CLAIM, and a poster that stops early gives the unsent ones back.
 CLAIM_BATCH = 25
@@ -138,26 +130,22 @@ def claim_batch(
     Pending posts come first, then failed ones whose retry time has come, then stale claims. DM
     posts carry their cached DM channel id, looked up in this same transaction.
     """
-    rows: list[OutboundPost] = []
-    # One indexed probe per kind (status equality on ix_outbound_post_status_next_attempt_at):
-    # a single OR query made SQLite scan the whole, ever-growing table of posted rows.
-    for condition in _claimable(now).clauses:
+    rows: list[Row[Any]] = []
+    bound = {"now": now, "stale_before": now - STALE_CLAIM}
+    for probe in _CLAIM_PROBES:
         if len(rows) >= limit:
             break
-        # (next_attempt_at, id) is the index's own order (pending rows: NULL, then by id): no sort, no scan.
-        query = select(OutboundPost).where(condition).order_by(OutboundPost.next_attempt_at, OutboundPost.id)
         if keys is not None:
-            query = query.where(OutboundPost.work_key.in_(list(keys)))
-        rows.extend(session.scalars(query.limit(limit - len(rows)).with_for_update(skip_locked=True)))
+            probe = probe.where(_OUTBOX.c.work_key.in_(list(keys)))
+        rows.extend(session.connection().execute(probe, {**bound, "limit": limit - len(rows)}))
     if not rows:
         return []
+    session.connection().execute(_CLAIM, {"ids": [row.id for row in rows], "worker": worker, "claimed_at": now})
     dm_channels = _cached_dm_channels(session, [row for row in rows if row.kind == PostKind.DM])
-    claimed = [_claim(row, now=now, worker=worker, dm_channels=dm_channels) for row in rows]
-    session.flush()
-    return claimed
+    return [_claimed(row, dm_channels) for row in rows]
 
 
-def _cached_dm_channels(session: Session, posts: list[OutboundPost]) -> dict[tuple[str, str], str]:
+def _cached_dm_channels(session: Session, posts: list[Row[Any]]) -> dict[tuple[str, str], str]:
     """(team, user) -> cached DM channel id, for these DM posts, in one query."""
     users_by_team: dict[str, set[str]] = {}
     for post in posts:
@@ -173,34 +161,63 @@ def _cached_dm_channels(session: Session, posts: list[OutboundPost]) -> dict[tup
     return {(team, user): channel for team, user, channel in found}
 
 
-def _claim(post: OutboundPost, *, now: datetime, worker: str, dm_channels: dict[tuple[str, str], str]) -> ClaimedPost:
-    was_stale = post.status == PostStatus.CLAIMED
-    post.status = PostStatus.CLAIMED
-    post.claimed_by = worker
-    post.claimed_at = now
-    post.attempts += 1
-    payload = json.loads(post.payload or "{}")
+def _claimed(row: Row[Any], dm_channels: dict[tuple[str, str], str]) -> ClaimedPost:
+    """The snapshot of a row just claimed (its attempts counted, as _CLAIM did in the database)."""
+    payload = json.loads(row.payload or "{}")
     return ClaimedPost(
-        id=post.id,
-        work_key=post.work_key,
-        team_id=post.team_id,
-        kind=PostKind(post.kind),
-        channel_id=post.channel_id,
-        user_id=post.user_id,
-        thread_ts=post.thread_ts,
+        id=row.id,
+        work_key=row.work_key,
+        team_id=row.team_id,
+        kind=PostKind(row.kind),
+        channel_id=row.channel_id,
+        user_id=row.user_id,
+        thread_ts=row.thread_ts,
         text=payload.get("text") or "",
         blocks=payload.get("blocks"),
         template=payload.get("template"),
         data=payload.get("data") or {},
-        after_post=post.after_post,
-        subject_id=post.subject_id,
-        attempts=post.attempts,
-        was_stale=was_stale,
-        dm_channel=dm_channels.get((post.team_id, post.user_id or "")),
+        after_post=row.after_post,
+        subject_id=row.subject_id,
+        attempts=row.attempts + 1,
+        was_stale=row.status == PostStatus.CLAIMED,
+        dm_channel=dm_channels.get((row.team_id, row.user_id or "")),
     )
 
 
 _OUTBOX = OutboundPost.__table__
+
+
+def _claim_probes() -> tuple[Select[Any], ...]:
+    """claim_batch's three probes, built once (bound :now, :stale_before and :limit): composing
+    them cost more CPU than running them, and a claim runs before every post a listener queues.
+
+    One indexed probe per kind (status equality on ix_outbound_post_status_next_attempt_at): a
+    single OR query made SQLite scan the whole, ever-growing table of posted rows. (next_attempt_at,
+    id) is the index's own order (pending rows: NULL, then by id): no sort, no scan.
+    """
+    c = _OUTBOX.c
+    due = (
+        c.status == PostStatus.PENDING,
+        and_(c.status == PostStatus.FAILED, c.next_attempt_at <= bindparam("now", type_=c.next_attempt_at.type)),
+        and_(c.status == PostStatus.CLAIMED, c.claimed_at < bindparam("stale_before", type_=c.claimed_at.type)),
+    )
+    columns = (c.id, c.work_key, c.team_id, c.kind, c.channel_id, c.user_id, c.thread_ts, c.payload, c.after_post,
+               c.subject_id, c.attempts, c.status)
+    return tuple(
+        select(*columns).where(kind).order_by(c.next_attempt_at, c.id).limit(bindparam("limit")).with_for_update(skip_locked=True)
+        for kind in due
+    )
+
+
+_CLAIM_PROBES = _claim_probes()
+_CLAIM = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status=PostStatus.CLAIMED, claimed_by=bindparam("worker"),
+        claimed_at=bindparam("claimed_at", type_=_OUTBOX.c.claimed_at.type), attempts=_OUTBOX.c.attempts + 1,
+    )
+)
 _RECORD_POSTED = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id == bindparam("post_id"))
