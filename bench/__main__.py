@@ -1,6 +1,6 @@
 """`python -m bench`: build the floors, seed, measure all five goals side by side, write docs/BENCHMARKS.md.
 
-    python -m bench                      # the full run (about 13 minutes on 2 cores)
+    python -m bench                      # the full run (13-17 minutes on 2 cores)
     python -m bench --quick              # tiny sizes, 1 round: checks the bench itself (the smoke test)
     python -m bench --goals 3,4          # some goals only
     python -m bench --pg none            # skip PostgreSQL
