@@ -59,7 +59,7 @@ def evaluate(results: Results, args: argparse.Namespace) -> None:
     # at /60 a chat.postMessage slot (3.3 ms) is shorter than one post's round trip on this machine
     # (Slack's is 200 ms). Both are shown; docs/BENCHMARKS.md says why.
     seconds_rows = [row for row in results.rows("4-fanout") if row.endswith(": seconds")]
-    widest = {}
+    widest: dict[str, float] = {}
     for row in seconds_rows:
         name, scale = _scenario_and_scale(row.removesuffix(": seconds"))
         widest[name] = min(scale, widest.get(name, scale))
